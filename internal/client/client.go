@@ -1,0 +1,228 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults used by New when the Config leaves a field zero.
+const (
+	DefaultBaseURL   = "https://api.cloudflare.com/client/v4"
+	DefaultUserAgent = "terraform-provider-zerotrust/dev"
+
+	// The API allows 1200 requests per 5 minutes per user. A token bucket
+	// admits burst + rate*window requests in any window, so the default rate
+	// leaves room for the burst: 10 + 3.967/s * 300s = 1200.
+	apiLimitRequests = 1200
+	apiLimitWindow   = 5 * time.Minute
+	DefaultRateBurst = 10
+
+	DefaultMaxRetries     = 5
+	DefaultMaxRetryWait   = 2 * time.Minute
+	DefaultRetryBaseDelay = 500 * time.Millisecond
+	// maxRetryDelay caps one backoff step (not a server's retry-after).
+	maxRetryDelay = 30 * time.Second
+
+	// DefaultRequestTimeout bounds one attempt when New builds the HTTP client.
+	DefaultRequestTimeout = 60 * time.Second
+)
+
+// DefaultRateLimit keeps a process under 1200 requests per 5 minutes
+// together with DefaultRateBurst.
+var DefaultRateLimit = rate.Limit(float64(apiLimitRequests-DefaultRateBurst) / apiLimitWindow.Seconds())
+
+// Logger receives debug records of requests. Fields never hold credentials
+// or secrets. The provider adapts tflog to it.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. The zero value of every optional field means
+// its default.
+type Config struct {
+	// BaseURL is the API root, DefaultBaseURL if empty. Absolute http(s).
+	BaseURL string
+
+	// Exactly one credential kind: APIToken (sent as a Bearer token), or
+	// APIKey together with Email (X-Auth-Key / X-Auth-Email).
+	APIToken      string
+	APIKey, Email string
+
+	// UserAgent names the provider and version, e.g.
+	// "terraform-provider-zerotrust/1.2.3". DefaultUserAgent if empty.
+	UserAgent string
+
+	// HTTPClient is used for every request. If nil, New builds one with
+	// DefaultRequestTimeout per attempt that does not follow redirects.
+	HTTPClient *http.Client
+
+	// RateLimit is the client-side request rate (requests per second) shared
+	// by all calls on the Client; every attempt, retries included, takes a
+	// token. 0 means DefaultRateLimit; negative or rate.Inf means no limit.
+	// RateBurst is the bucket size, 0 means DefaultRateBurst.
+	RateLimit rate.Limit
+	RateBurst int
+	// RateLimitDisabled turns the client-side limiter off.
+	RateLimitDisabled bool
+
+	// MaxRetries is the number of retries after the first attempt (0 means
+	// DefaultMaxRetries, negative means none). MaxRetryWait bounds the total
+	// time a call spends retrying, server retry-after included
+	// (0 means DefaultMaxRetryWait). RetryBaseDelay is the first backoff
+	// step before jitter (0 means DefaultRetryBaseDelay).
+	MaxRetries     int
+	MaxRetryWait   time.Duration
+	RetryBaseDelay time.Duration
+
+	// Logger receives redacted debug records of every attempt; nil means
+	// no logs.
+	Logger Logger
+}
+
+// Client calls the identity-provider API. It is safe for concurrent use.
+type Client struct {
+	baseURL    *url.URL
+	base       string // baseURL without trailing slash
+	userAgent  string
+	setAuth    func(http.Header)
+	httpClient *http.Client
+	limiter    *rate.Limiter // nil: no limit
+	maxRetries int
+	maxWait    time.Duration
+	baseDelay  time.Duration
+	logger     Logger
+	redact     *redactor
+
+	// pauseUntil (unix nanos) holds every caller back after a 429 with a
+	// retry-after, so concurrent callers do not all run into the limit.
+	pauseUntil atomic.Int64
+
+	// sleep waits for d or until ctx is done; a seam for tests.
+	sleep func(ctx context.Context, d time.Duration) error
+	// jitter returns a random duration in [0, d]; a seam for tests.
+	jitter func(d time.Duration) time.Duration
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("invalid API base URL %q: %w", cfg.BaseURL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("invalid API base URL %q: it must be an absolute http or https URL, such as %s", cfg.BaseURL, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("invalid API base URL %q: it must not carry a query, fragment or user info", cfg.BaseURL)
+	}
+
+	setAuth, err := authFromConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	if hasControl(ua) {
+		return nil, errors.New("invalid user agent: it contains control characters")
+	}
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{
+			Timeout: DefaultRequestTimeout,
+			// The API does not redirect; following one could turn a POST
+			// into a GET or send credentials elsewhere.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+
+	c := &Client{
+		baseURL:    u,
+		base:       base,
+		userAgent:  ua,
+		setAuth:    setAuth,
+		httpClient: hc,
+		maxRetries: cfg.MaxRetries,
+		maxWait:    cfg.MaxRetryWait,
+		baseDelay:  cfg.RetryBaseDelay,
+		logger:     cfg.Logger,
+		redact:     newRedactor(cfg.APIToken, cfg.APIKey, cfg.Email),
+		sleep:      sleepCtx,
+		jitter:     fullJitter,
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = DefaultMaxRetryWait
+	}
+	if c.baseDelay <= 0 {
+		c.baseDelay = DefaultRetryBaseDelay
+	}
+
+	limit, burst := cfg.RateLimit, cfg.RateBurst
+	if limit == 0 {
+		limit = DefaultRateLimit
+	}
+	if burst <= 0 {
+		burst = DefaultRateBurst
+	}
+	if !cfg.RateLimitDisabled && limit > 0 && limit != rate.Inf {
+		c.limiter = rate.NewLimiter(limit, burst)
+	}
+	return c, nil
+}
+
+func authFromConfig(cfg Config) (func(http.Header), error) {
+	hasToken := cfg.APIToken != ""
+	hasKey := cfg.APIKey != "" || cfg.Email != ""
+	switch {
+	case hasToken && hasKey:
+		return nil, errors.New("both an API token and an API key/e-mail are set: configure exactly one kind of credential (an API token is preferred)")
+	case !hasToken && !hasKey:
+		return nil, errors.New("no credentials: configure an API token, or an API key together with the account e-mail")
+	case hasKey && (cfg.APIKey == "" || cfg.Email == ""):
+		return nil, errors.New("an API key needs the account e-mail and the e-mail needs an API key: set both, or use an API token instead")
+	}
+	// Header values with control characters would be rejected by net/http
+	// with an error that quotes them; fail early without the value.
+	if hasControl(cfg.APIToken) || hasControl(cfg.APIKey) || hasControl(cfg.Email) {
+		return nil, errors.New("invalid credentials: the API token, key or e-mail contains control characters (a trailing newline?)")
+	}
+	if hasToken {
+		bearer := "Bearer " + cfg.APIToken
+		return func(h http.Header) { h["Authorization"] = []string{bearer} }, nil
+	}
+	key, email := cfg.APIKey, cfg.Email
+	return func(h http.Header) {
+		h["X-Auth-Key"] = []string{key}
+		h["X-Auth-Email"] = []string{email}
+	}, nil
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}

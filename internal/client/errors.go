@@ -1,0 +1,193 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cloudflare error codes this package recognises.
+const (
+	CodeMissingAuth    = 9106  // no auth headers (sent with 400)
+	CodeAuthentication = 10000 // unknown token or missing permission (403)
+	CodeNotEnabled     = 9999  // Zero Trust not enabled for the account (403)
+	CodeInvalidRequest = 12130 // access.api.error.invalid_request (400)
+	CodeNotFound       = 12135 // access.api.error.not_found (404)
+)
+
+// ErrOutcomeUnknown marks a write whose result is unknown: the request may
+// have reached the server and been applied, but no usable answer came back.
+// Callers must look (GET/list) before trying again; blindly repeating a POST
+// is how duplicates are born.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied but its response was lost")
+
+// ErrorDetail is one entry of the envelope's "errors" array.
+type ErrorDetail struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// APIError is a response the API answered with an error: a non-2xx status,
+// success=false, or a body that is not the JSON envelope.
+type APIError struct {
+	Method     string        // e.g. "GET"
+	Path       string        // relative to the base URL, without the query
+	StatusCode int           // HTTP status
+	Errors     []ErrorDetail // Cloudflare's error codes and messages (redacted)
+	// RetryAfter is the server's retry-after on 429/503, zero if absent.
+	RetryAfter time.Duration
+	// Body is the start of a body that was not the JSON envelope (redacted).
+	Body string
+}
+
+// Error says what was asked, what the API answered, and what to do, e.g.
+// "GET accounts/abc/access/identity_providers/x: 404 Not Found:
+// [12135] access.api.error.not_found. Check the ID; the identity provider may
+// have been deleted outside Terraform."
+func (e *APIError) Error() string {
+	s := e.summary()
+	if h := e.hint(); h != "" {
+		s += ". " + h
+	}
+	return s
+}
+
+// summary is Error without the advice.
+func (e *APIError) summary() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	for i, d := range e.Errors {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "[%d] %s", d.Code, d.Message)
+	}
+	if len(e.Errors) == 0 && e.Body != "" {
+		b.WriteString(": unexpected response body: ")
+		b.WriteString(e.Body)
+	}
+	return b.String()
+}
+
+func (e *APIError) hint() string {
+	switch {
+	case e.hasCode(CodeNotEnabled):
+		return "Zero Trust is not enabled for this account: enable it in the Cloudflare dashboard, then retry."
+	case e.isAuth():
+		return "Check the credentials: the API token must exist and have the Access: Identity Providers permission (Edit for changes, Read for reads) on this account or zone."
+	case e.StatusCode == http.StatusNotFound:
+		return "Check the ID; the identity provider may have been deleted outside Terraform."
+	case e.StatusCode == http.StatusConflict:
+		return "The change conflicts with the current state (for example a duplicate name); read the current state and adjust the request."
+	case e.StatusCode == http.StatusTooManyRequests:
+		if e.RetryAfter > 0 {
+			return "The API rate limit was reached; wait " + e.RetryAfter.String() + " and retry, or lower the request rate."
+		}
+		return "The API rate limit was reached; wait and retry, or lower the request rate."
+	case e.isValidation():
+		return "The API rejected the request as invalid; fix the values named above."
+	case e.StatusCode >= 500:
+		return "The API failed on its side; wait and retry."
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		return "The API answered with success status but an unusable body; retry, and report it if it persists."
+	}
+	return ""
+}
+
+func (e *APIError) hasCode(code int) bool {
+	for _, d := range e.Errors {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *APIError) isAuth() bool {
+	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden ||
+		e.hasCode(CodeMissingAuth) || e.hasCode(CodeAuthentication)
+}
+
+func (e *APIError) isValidation() bool {
+	return (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity) && !e.isAuth()
+}
+
+func asAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsNotFound reports whether err is an API 404.
+func IsNotFound(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == http.StatusNotFound
+}
+
+// IsAuth reports whether err is an authentication or permission failure
+// (401, 403, or codes 9106/10000, which the API also sends with 400).
+func IsAuth(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.isAuth()
+}
+
+// IsValidation reports whether the API rejected the request as invalid
+// (400/422 that is not an auth failure, e.g. code 12130).
+func IsValidation(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.isValidation()
+}
+
+// IsConflict reports whether err is an API 409.
+func IsConflict(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == http.StatusConflict
+}
+
+// IsRateLimited reports whether err is an API 429 (after retries, if any).
+func IsRateLimited(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == http.StatusTooManyRequests
+}
+
+// IsServerError reports whether err is an API 5xx.
+func IsServerError(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode >= 500
+}
+
+// OutcomeUnknownError is returned by a POST whose outcome is unknown. It
+// matches both ErrOutcomeUnknown and its Cause with errors.Is/As.
+type OutcomeUnknownError struct {
+	Method, Path string
+	Cause        error  // the transport error, 5xx APIError or decoding error
+	Advice       string // what the caller should do before trying again
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	cause := e.Cause.Error()
+	if ae, ok := e.Cause.(*APIError); ok {
+		cause = ae.summary() // its "wait and retry" advice is wrong for an unknown outcome
+	}
+	msg := e.Method + " " + e.Path + ": " + ErrOutcomeUnknown.Error() + ": " + cause
+	if e.Advice != "" {
+		msg += ". " + e.Advice
+	}
+	return msg
+}
+
+// Unwrap returns ErrOutcomeUnknown and the cause.
+func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Cause} }

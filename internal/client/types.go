@@ -1,0 +1,211 @@
+package client
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// IdentityProvider is an Access identity provider ("login method").
+//
+// Unknown top-level keys (e.g. saml_certificate_set_id) are kept in Extra and
+// sent back on a write, so a full PUT built from a GET never drops them.
+type IdentityProvider struct {
+	ID         string                 `json:"id,omitempty"` // server-assigned, read-only
+	Name       string                 `json:"name"`
+	Type       string                 `json:"type"`
+	Config     IdentityProviderConfig `json:"config"`
+	SCIMConfig *SCIMConfig            `json:"scim_config,omitempty"` // always present on read
+	ReadOnly   bool                   `json:"read_only,omitempty"`   // immutable: PUT and DELETE are refused
+
+	// Extra holds top-level keys this package does not model. Keys that
+	// collide with a typed field are ignored when encoding.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// IdentityProviderConfig is the per-type "config" object. The SAML fields are
+// typed; every other key (e.g. the client_id of an OIDC provider) is kept in
+// Extra and sent back unchanged.
+//
+// Typed fields are omitted when empty so that a non-SAML config does not
+// grow empty SAML keys; SignRequest is a pointer so that an explicit false
+// can be sent.
+type IdentityProviderConfig struct {
+	IssuerURL          string            `json:"issuer_url,omitempty"`
+	SSOTargetURL       string            `json:"sso_target_url,omitempty"`
+	IDPPublicCerts     []string          `json:"idp_public_certs,omitempty"`
+	IDPPublicCert      string            `json:"idp_public_cert,omitempty"` // legacy single-certificate form
+	Attributes         []string          `json:"attributes,omitempty"`
+	EmailAttributeName string            `json:"email_attribute_name,omitempty"`
+	HeaderAttributes   []HeaderAttribute `json:"header_attributes,omitempty"`
+	SignRequest        *bool             `json:"sign_request,omitempty"`
+	RedirectURL        string            `json:"redirect_url,omitempty"` // response only
+
+	// Extra holds config keys this package does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// HeaderAttribute forwards a SAML attribute to the origin as a request header.
+type HeaderAttribute struct {
+	AttributeName string `json:"attribute_name"`
+	HeaderName    string `json:"header_name"`
+}
+
+// SCIMConfig is the scim_config of an identity provider.
+//
+// The writable flags are plain bools sent even when false: an update is a
+// full replacement, so "false" and "absent" must not be told apart by the
+// server's defaults. The legacy group_member_deprovision key is read and
+// dropped (the API accepts and ignores it).
+type SCIMConfig struct {
+	Enabled                bool   `json:"enabled"`
+	UserDeprovision        bool   `json:"user_deprovision"`
+	SeatDeprovision        bool   `json:"seat_deprovision"`                   // requires UserDeprovision
+	IdentityUpdateBehavior string `json:"identity_update_behavior,omitempty"` // automatic, reauth or no_action
+	SCIMBaseURL            string `json:"scim_base_url,omitempty"`            // read-only
+	// Secret is plaintext exactly once (the response that first enables SCIM,
+	// and RefreshSCIMSecret); otherwise redacted. See SecretAvailable.
+	// Writes never send it.
+	Secret string `json:"secret,omitempty"`
+
+	// Extra holds scim_config keys this package does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Values of SCIMConfig.IdentityUpdateBehavior.
+const (
+	IdentityUpdateAutomatic = "automatic"
+	IdentityUpdateReauth    = "reauth"
+	IdentityUpdateNoAction  = "no_action"
+)
+
+// SecretAvailable reports whether Secret holds a usable plaintext secret:
+// false for empty and for any redacted value (anything containing '*').
+func (s SCIMConfig) SecretAvailable() bool {
+	return s.Secret != "" && !strings.Contains(s.Secret, "*")
+}
+
+// String formats the config without the secret, so that a careless %v in a
+// log line cannot leak it.
+func (s SCIMConfig) String() string {
+	secret := "<none>"
+	if s.Secret != "" {
+		secret = "<redacted>"
+	}
+	return fmt.Sprintf("{Enabled:%t UserDeprovision:%t SeatDeprovision:%t IdentityUpdateBehavior:%q SCIMBaseURL:%q Secret:%s}",
+		s.Enabled, s.UserDeprovision, s.SeatDeprovision, s.IdentityUpdateBehavior, s.SCIMBaseURL, secret)
+}
+
+// GoString is String, for %#v.
+func (s SCIMConfig) GoString() string { return "client.SCIMConfig" + s.String() }
+
+// ResultInfo is the paging information of a list response.
+type ResultInfo struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"per_page"`
+	Count      int `json:"count"` // items on this page
+	TotalCount int `json:"total_count"`
+	TotalPages int `json:"total_pages"`
+}
+
+// ListOptions selects one page of identity providers.
+type ListOptions struct {
+	Page        int   // 1-based; 0 means 1
+	PerPage     int   // 0 means the server's default (ListAll: DefaultPerPage)
+	SCIMEnabled *bool // non-nil: send scim_enabled=true|false
+}
+
+// Wire aliases: same fields, no methods, so encoding/json does not recurse.
+type (
+	identityProviderWire       IdentityProvider
+	identityProviderConfigWire IdentityProviderConfig
+	scimConfigWire             SCIMConfig
+)
+
+var (
+	identityProviderKeys       = keySet("id", "name", "type", "config", "scim_config", "read_only")
+	identityProviderConfigKeys = keySet("issuer_url", "sso_target_url", "idp_public_certs", "idp_public_cert",
+		"attributes", "email_attribute_name", "header_attributes", "sign_request", "redirect_url")
+	scimConfigKeys = keySet("enabled", "user_deprovision", "seat_deprovision", "identity_update_behavior",
+		"scim_base_url", "secret", "group_member_deprovision")
+)
+
+// MarshalJSON encodes the typed fields followed by Extra.
+func (p IdentityProvider) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(identityProviderWire(p))
+	if err != nil {
+		return nil, err
+	}
+	return appendExtra(b, p.Extra, identityProviderKeys)
+}
+
+// UnmarshalJSON decodes the typed fields and keeps the rest in Extra.
+func (p *IdentityProvider) UnmarshalJSON(data []byte) error {
+	var w identityProviderWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, identityProviderKeys)
+	if err != nil {
+		return err
+	}
+	w.Extra = extra
+	*p = IdentityProvider(w)
+	return nil
+}
+
+// MarshalJSON encodes the typed fields followed by Extra.
+func (c IdentityProviderConfig) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(identityProviderConfigWire(c))
+	if err != nil {
+		return nil, err
+	}
+	return appendExtra(b, c.Extra, identityProviderConfigKeys)
+}
+
+// UnmarshalJSON decodes the typed fields and keeps the rest in Extra.
+func (c *IdentityProviderConfig) UnmarshalJSON(data []byte) error {
+	var w identityProviderConfigWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, identityProviderConfigKeys)
+	if err != nil {
+		return err
+	}
+	w.Extra = extra
+	*c = IdentityProviderConfig(w)
+	return nil
+}
+
+// MarshalJSON encodes the typed fields followed by Extra.
+func (s SCIMConfig) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(scimConfigWire(s))
+	if err != nil {
+		return nil, err
+	}
+	return appendExtra(b, s.Extra, scimConfigKeys)
+}
+
+// UnmarshalJSON decodes the typed fields and keeps the rest in Extra.
+func (s *SCIMConfig) UnmarshalJSON(data []byte) error {
+	var w scimConfigWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	extra, err := splitExtra(data, scimConfigKeys)
+	if err != nil {
+		return err
+	}
+	w.Extra = extra
+	*s = SCIMConfig(w)
+	return nil
+}
+
+func keySet(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
