@@ -1,0 +1,103 @@
+package samlmetadata
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error kinds. Every error returned by Parse matches exactly one of these
+// with errors.Is, and usually one of the specific errors below as well.
+var (
+	ErrTooLarge        = errors.New("metadata too large")           // E_SIZE
+	ErrMalformed       = errors.New("metadata is not well-formed")  // E_XML
+	ErrDTD             = errors.New("metadata contains a DOCTYPE")  // E_DTD
+	ErrInvalidMetadata = errors.New("metadata is not usable")       // E_STRUCT
+	ErrSignature       = errors.New("metadata signature not valid") // E_SIG
+	ErrSSOURL          = errors.New("SSO URL not acceptable")       // E_URL
+)
+
+// Specific errors; each also matches its kind.
+var (
+	ErrSyntax             = specific("XML syntax error", ErrMalformed)
+	ErrEncoding           = specific("encoding is not UTF-8", ErrMalformed)
+	ErrDuplicateAttribute = specific("duplicate attribute", ErrMalformed)
+	ErrMultipleRoots      = specific("more than one root element", ErrMalformed)
+	ErrTooDeep            = specific("elements nested too deeply", ErrMalformed)
+	ErrInternal           = specific("parser failure", ErrMalformed)
+
+	ErrNotMetadata            = specific("not SAML 2.0 metadata", ErrInvalidMetadata)
+	ErrAmbiguousEntity        = specific("several IdP entities", ErrInvalidMetadata)
+	ErrEntityNotFound         = specific("entity not found", ErrInvalidMetadata)
+	ErrNoIDPDescriptor        = specific("no SAML 2.0 IdP descriptor", ErrInvalidMetadata)
+	ErrMultipleIDPDescriptors = specific("several SAML 2.0 IdP descriptors", ErrInvalidMetadata)
+	ErrDuplicateEntityID      = specific("duplicate entityID", ErrInvalidMetadata)
+	ErrDuplicateID            = specific("duplicate ID attribute", ErrInvalidMetadata)
+	ErrNoSSOEndpoint          = specific("no usable SSO endpoint", ErrInvalidMetadata)
+	ErrNoSigningCertificate   = specific("no signing certificate", ErrInvalidMetadata)
+	ErrBadCertificate         = specific("certificate does not parse", ErrInvalidMetadata)
+	ErrBadValidUntil          = specific("validUntil is not a date", ErrInvalidMetadata)
+
+	ErrSignatureMissing = specific("signature missing", ErrSignature)
+	ErrSignatureInvalid = specific("signature does not verify", ErrSignature)
+	ErrSignerUntrusted  = specific("signer not trusted", ErrSignature)
+	ErrSignerExpired    = specific("signer certificate outside its validity", ErrSignature)
+	ErrWeakSignature    = specific("SHA-1 signature", ErrSignature)
+)
+
+// kindError is a specific sentinel that also matches its kind.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func specific(msg string, kind error) error { return &kindError{msg: msg, kind: kind} }
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// detailError carries the human message; it matches its specific sentinel
+// (and through it the kind) and, when present, the underlying cause.
+type detailError struct {
+	is    error
+	msg   string
+	cause error
+}
+
+func (e *detailError) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
+
+func (e *detailError) Unwrap() []error {
+	if e.cause != nil {
+		return []error{e.is, e.cause}
+	}
+	return []error{e.is}
+}
+
+// fail builds an error that matches is; the message is for a person and
+// should say what is wrong and what to do.
+func fail(is error, format string, args ...any) error {
+	return &detailError{is: is, msg: fmt.Sprintf(format, args...)}
+}
+
+// failCause is fail with an underlying error appended to the message.
+func failCause(is error, cause error, format string, args ...any) error {
+	return &detailError{is: is, msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
+// AmbiguousEntityError reports metadata with several IdP entities and no
+// selection. It matches ErrAmbiguousEntity and ErrInvalidMetadata.
+type AmbiguousEntityError struct {
+	EntityIDs []string
+}
+
+func (e *AmbiguousEntityError) Error() string {
+	return fmt.Sprintf("the metadata has %d IdP entities (%s); select one by entityID",
+		len(e.EntityIDs), strings.Join(e.EntityIDs, ", "))
+}
+
+func (e *AmbiguousEntityError) Unwrap() error { return ErrAmbiguousEntity }

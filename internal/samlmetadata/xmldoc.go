@@ -1,0 +1,230 @@
+package samlmetadata
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// readDocument applies the byte-level and XML-level safety rules and
+// returns a document with exactly one root element.
+func readDocument(data []byte) (*etree.Document, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if err := checkUTF8(data); err != nil {
+		return nil, err
+	}
+	doc := etree.NewDocument()
+	var declared string
+	doc.ReadSettings = etree.ReadSettings{
+		MaxDepth:               MaxDepth,
+		PreserveDuplicateAttrs: true, // so duplicates can be refused, not silently merged
+		PreserveCData:          true, // so CDATA in certificate text can be refused
+		CharsetReader: func(charset string, _ io.Reader) (io.Reader, error) {
+			declared = charset // encoding/xml calls this only for non-UTF-8 labels
+			return nil, fmt.Errorf("encoding %q is not supported", charset)
+		},
+	}
+	if err := doc.ReadFromBytes(data); err != nil {
+		// A DOCTYPE is reported as such even when a later entity reference
+		// is what made the parse fail (billion laughs, XXE).
+		if hasDirective(&doc.Element) {
+			return nil, errDTD()
+		}
+		return nil, readError(err, declared)
+	}
+	if err := checkDocument(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func errDTD() error {
+	return fail(ErrDTD, "the metadata contains a DOCTYPE or ENTITY declaration; SAML metadata never needs one, so remove it (it may be an XXE or entity-expansion attack)")
+}
+
+func readError(err error, declared string) error {
+	var syn *xml.SyntaxError
+	switch {
+	case declared != "":
+		return fail(ErrEncoding, "the metadata declares encoding %q; only UTF-8 is accepted, so re-save the file as UTF-8", declared)
+	case errors.Is(err, etree.ErrMaxDepth):
+		return fail(ErrTooDeep, "the metadata nests elements more than %d levels deep; real metadata needs fewer than 20", MaxDepth)
+	case errors.As(err, &syn):
+		return fail(ErrSyntax, "the metadata is not well-formed XML: line %d: %s; fix the file (often a quote or tag broken by hand-editing) or export it again", syn.Line, syn.Msg)
+	default:
+		return failCause(ErrSyntax, err, "the metadata is not well-formed XML; fix the file or export it again")
+	}
+}
+
+// checkUTF8 refuses UTF-16/32 and invalid UTF-8, naming the line.
+func checkUTF8(data []byte) error {
+	if len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE ||
+		data[0] == 0 || data[1] == 0) {
+		return fail(ErrEncoding, "the metadata is encoded as UTF-16 or UTF-32; only UTF-8 is accepted, so re-save the file as UTF-8")
+	}
+	if utf8.Valid(data) {
+		return nil
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			line := bytes.Count(data[:i], []byte{'\n'}) + 1
+			return fail(ErrEncoding, "the metadata is not valid UTF-8 (byte 0x%02X on line %d); only UTF-8 is accepted, so re-save the file as UTF-8", data[i], line)
+		}
+		i += size
+	}
+	return nil
+}
+
+func hasDirective(e *etree.Element) bool {
+	for _, t := range e.Child {
+		switch t := t.(type) {
+		case *etree.Directive:
+			return true
+		case *etree.Element:
+			if hasDirective(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkDocument requires one root element, no directives, no text outside
+// the root, and checks every element's names and attributes.
+func checkDocument(doc *etree.Document) error {
+	roots := 0
+	for _, t := range doc.Child {
+		switch t := t.(type) {
+		case *etree.Directive:
+			return errDTD()
+		case *etree.Element:
+			roots++
+		case *etree.CharData:
+			if !t.IsWhitespace() || t.IsCData() {
+				return fail(ErrSyntax, "the metadata has text outside the root element; remove it")
+			}
+		}
+	}
+	switch {
+	case roots == 0:
+		return fail(ErrSyntax, "the metadata has no root element; it is empty or not XML")
+	case roots > 1:
+		return fail(ErrMultipleRoots, "the metadata has %d root elements; a document must have exactly one, so remove everything after the first EntityDescriptor or EntitiesDescriptor", roots)
+	}
+	return checkElement(doc.Root())
+}
+
+func checkElement(e *etree.Element) error {
+	if err := checkName(e.Space, e.Tag); err != nil {
+		return err
+	}
+	if err := checkAttributes(e); err != nil {
+		return err
+	}
+	for _, t := range e.Child {
+		switch t := t.(type) {
+		case *etree.Directive:
+			return errDTD()
+		case *etree.Element:
+			if err := checkElement(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkName refuses names whose prefix split is ambiguous; encoding/xml
+// does not round-trip them (CVE-2020-29511).
+func checkName(space, local string) error {
+	if strings.Contains(local, ":") || strings.Contains(space, ":") || local == "" {
+		return fail(ErrSyntax, "the metadata uses the malformed XML name %q; names may contain at most one colon, between a prefix and a local name", qname(space, local))
+	}
+	return nil
+}
+
+func checkAttributes(e *etree.Element) error {
+	var seen map[[2]string]bool // only for elements with many attributes
+	if len(e.Attr) > 8 {
+		seen = make(map[[2]string]bool, 2*len(e.Attr))
+	}
+	for i, a := range e.Attr {
+		if err := checkName(a.Space, a.Key); err != nil {
+			return err
+		}
+		dup := false
+		if seen == nil {
+			for _, b := range e.Attr[:i] {
+				dup = dup || sameAttribute(a, b)
+			}
+		} else {
+			keys := [][2]string{{a.Space, a.Key}}
+			if isPrefixedAttr(a) {
+				keys = append(keys, [2]string{"{" + a.NamespaceURI() + "}", a.Key})
+			}
+			for _, k := range keys {
+				dup = dup || seen[k]
+				seen[k] = true
+			}
+		}
+		if dup {
+			return fail(ErrDuplicateAttribute, "element <%s> has the attribute %s twice; XML forbids this and parsers disagree about which value wins, so keep only the right one",
+				qname(e.Space, e.Tag), qname(a.Space, a.Key))
+		}
+	}
+	return nil
+}
+
+// sameAttribute reports the same qualified name, or two prefixes bound to
+// the same namespace URI with the same local name.
+func sameAttribute(a, b etree.Attr) bool {
+	if a.Key != b.Key {
+		return false
+	}
+	if a.Space == b.Space {
+		return true
+	}
+	return isPrefixedAttr(a) && isPrefixedAttr(b) && a.NamespaceURI() == b.NamespaceURI()
+}
+
+func isPrefixedAttr(a etree.Attr) bool { return a.Space != "" && a.Space != "xmlns" }
+
+func qname(space, local string) string {
+	if space == "" {
+		return local
+	}
+	return space + ":" + local
+}
+
+// checkUniqueIDs refuses two elements with the same ID attribute, which
+// makes a signature reference ambiguous (signature wrapping).
+func checkUniqueIDs(root *etree.Element) error {
+	seen := map[string]bool{}
+	var walk func(e *etree.Element) error
+	walk = func(e *etree.Element) error {
+		for _, a := range e.Attr {
+			if a.Space == "" && a.Key == "ID" {
+				if seen[a.Value] {
+					return fail(ErrDuplicateID, "the ID %q appears on more than one element; this is a signature-wrapping pattern, so obtain the metadata again from the IdP", a.Value)
+				}
+				seen[a.Value] = true
+			}
+		}
+		for _, c := range e.ChildElements() {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root)
+}
