@@ -39,3 +39,7 @@ const DefaultMaxBytes = 2 << 20
 // MaxDepth is the deepest element nesting accepted; metadata needs fewer
 // than 20 levels.
 const MaxDepth = 64
+
+// MaxAttributes is the most attributes accepted on one element; real
+// metadata uses fewer than 20.
+const MaxAttributes = 256

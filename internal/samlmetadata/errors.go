@@ -24,6 +24,7 @@ var (
 	ErrDuplicateAttribute = specific("duplicate attribute", ErrMalformed)
 	ErrMultipleRoots      = specific("more than one root element", ErrMalformed)
 	ErrTooDeep            = specific("elements nested too deeply", ErrMalformed)
+	ErrTooManyAttributes  = specific("too many attributes on one element", ErrMalformed)
 	ErrInternal           = specific("parser failure", ErrMalformed)
 
 	ErrNotMetadata            = specific("not SAML 2.0 metadata", ErrInvalidMetadata)

@@ -153,6 +153,9 @@ func checkName(space, local string) error {
 }
 
 func checkAttributes(e *etree.Element) error {
+	if len(e.Attr) > MaxAttributes {
+		return fail(ErrTooManyAttributes, "element <%s> has %d attributes, more than the limit of %d; this is not real metadata", qname(e.Space, e.Tag), len(e.Attr), MaxAttributes)
+	}
 	var seen map[[2]string]bool // only for elements with many attributes
 	if len(e.Attr) > 8 {
 		seen = make(map[[2]string]bool, 2*len(e.Attr))
