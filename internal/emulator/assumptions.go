@@ -1,0 +1,82 @@
+package emulator
+
+import (
+	"strings"
+	"time"
+)
+
+// Facts of the API that the emulator builds in. Those marked "assumed" are not
+// published by Cloudflare (see API.md); they are kept together here so that
+// they are easy to find and to change.
+const (
+	// DefaultIdPPerPage is the page size of the identity-provider list when
+	// per_page is not sent. Assumed: the delta says "default not documented";
+	// the 2024 extract's result_info example shows 20, which is also the v4
+	// API's usual default. A small default makes clients that forget to page
+	// fail visibly in tests.
+	DefaultIdPPerPage = 20
+	// MaxIdPPerPage is the documented maximum per_page for identity providers.
+	MaxIdPPerPage = 1000
+	// DefaultSCIMPerPage and MaxSCIMPerPage are documented for /scim/users and
+	// /scim/groups.
+	DefaultSCIMPerPage = 100
+	MaxSCIMPerPage     = 100
+	// MaxResourceIDFilters is the documented limit of repeated cf_resource_id or
+	// idp_resource_id filters on the SCIM lists.
+	MaxResourceIDFilters = 50
+
+	// DefaultTeamDomain is the team name used for redirect_url when
+	// Options.TeamDomain is empty.
+	DefaultTeamDomain = "emulator-team"
+
+	// DefaultIdentityUpdateBehavior is what scim_config.identity_update_behavior
+	// reads as when a client never set it. Assumed: Cloudflare's Terraform
+	// provider (v5) defaults it to "no_action".
+	DefaultIdentityUpdateBehavior = "no_action"
+
+	// RateLimitRequests and RateLimitWindow are Cloudflare's documented
+	// per-user limit; RateLimitPenalty is how long every call is refused after
+	// going over it. The limiter is off unless Options.RateLimit is set.
+	RateLimitRequests = 1200
+	RateLimitWindow   = 5 * time.Minute
+	RateLimitPenalty  = 5 * time.Minute
+)
+
+// RedactedSecret is how every response except the one that created it shows a
+// SCIM secret: 34 asterisks (observed).
+var RedactedSecret = strings.Repeat("*", 34)
+
+// Error codes and messages of Cloudflare's v4 API used by the emulator.
+const (
+	codeMissingAuth      = 9106
+	msgMissingAuth       = "Missing X-Auth-Key, X-Auth-Email or Authorization headers"
+	codeAuthError        = 10000
+	msgAuthError         = "Authentication error"
+	codeInvalidAuthFmt   = 6111
+	msgInvalidAuthFmt    = "Invalid format for Authorization header"
+	codeNotEnabled       = 9999
+	msgNotEnabled        = "access.api.error.not_enabled: Zero Trust is not enabled for this account"
+	codeInvalidRequest   = 12130
+	msgInvalidRequest    = "access.api.error.invalid_request"
+	codeNotFound         = 12135
+	msgNotFound          = "access.api.error.not_found"
+	codeConflict         = 12131 // assumed: the conflict code is not published
+	msgConflict          = "access.api.error.conflict"
+	codeInternal         = 12000 // assumed: 5xx code is not published, message is
+	msgInternal          = "access.api.error.internal_server_error"
+	codeRateLimited      = 971
+	msgRateLimited       = "Please wait and consider throttling your request speed"
+	codeNoRoute          = 7003
+	codeMethodNotAllowed = 10405
+)
+
+// identityProviderTypes are the values the API accepts in "type" (2026 delta).
+var identityProviderTypes = map[string]bool{
+	"onetimepin": true, "azureAD": true, "saml": true, "centrify": true,
+	"facebook": true, "github": true, "google-apps": true, "google": true,
+	"linkedin": true, "oidc": true, "okta": true, "onelogin": true,
+	"pingone": true, "yandex": true, "cloudflare": true, "passkeys": true,
+}
+
+// identityUpdateBehaviors are the values of scim_config.identity_update_behavior.
+var identityUpdateBehaviors = map[string]bool{"automatic": true, "reauth": true, "no_action": true}
