@@ -1,0 +1,168 @@
+package samlmetadata
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+)
+
+// testSigner is a throwaway key and self-signed certificate.
+type testSigner struct {
+	key  crypto.Signer
+	cert *x509.Certificate
+}
+
+var testEpoch = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newTestSigner(t testing.TB, cn string) testSigner {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    testEpoch,
+		NotAfter:     testEpoch.AddDate(1, 0, 0),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testSigner{key: key, cert: cert}
+}
+
+var (
+	sharedSignerOnce sync.Once
+	sharedSigner     testSigner
+)
+
+func certBase64(t testing.TB) string {
+	sharedSignerOnce.Do(func() { sharedSigner = newTestSigner(t, "idp.example") })
+	return base64.StdEncoding.EncodeToString(sharedSigner.cert.Raw)
+}
+
+// signedDoc builds minimal metadata with an ID and signs it enveloped.
+func signedDoc(t testing.TB, s testSigner, method string, location string) *etree.Document {
+	t.Helper()
+	doc := etree.NewDocument()
+	xml := fmt.Sprintf(minimal, `ID="_root"`, base64.StdEncoding.EncodeToString(s.cert.Raw), location)
+	if err := doc.ReadFromString(xml); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := dsig.NewSigningContext(s.key, [][]byte{s.cert.Raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	if err := ctx.SetSignatureMethod(method); err != nil {
+		t.Fatal(err)
+	}
+	signed, err := ctx.SignEnveloped(doc.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.SetRoot(signed)
+	return doc
+}
+
+func docBytes(t testing.TB, doc *etree.Document) []byte {
+	t.Helper()
+	b, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSignaturePolicy(t *testing.T) {
+	s := newTestSigner(t, "metadata signer")
+	other := newTestSigner(t, "someone else")
+	during := func() time.Time { return testEpoch.Add(time.Hour) }
+	trust := func(certs ...*x509.Certificate) Options {
+		return Options{TrustedSigners: certs, Now: during}
+	}
+	sha256Doc := docBytes(t, signedDoc(t, s, dsig.ECDSASHA256SignatureMethod, "https://idp.example/sso"))
+	sha1Doc := docBytes(t, signedDoc(t, s, dsig.ECDSASHA1SignatureMethod, "https://idp.example/sso"))
+
+	md, err := Parse(sha256Doc, trust(other.cert, s.cert))
+	if err != nil {
+		t.Fatalf("SHA-256: %v", err)
+	}
+	if !md.Signed || md.SignatureAlgorithm != dsig.ECDSASHA256SignatureMethod || md.SSOURL != "https://idp.example/sso" {
+		t.Errorf("SHA-256: %+v", md)
+	}
+	if md, err := Parse(sha256Doc, Options{}); err != nil || md.Signed {
+		t.Errorf("no signer pinned: Signed=%v err=%v", md != nil && md.Signed, err)
+	}
+
+	cases := []struct {
+		name string
+		data []byte
+		opts Options
+		want error
+	}{
+		{"SHA-1 refused", sha1Doc, trust(s.cert), ErrWeakSignature},
+		{"untrusted signer", sha256Doc, trust(other.cert), ErrSignerUntrusted},
+		{"signer not yet valid", sha256Doc, Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: func() time.Time { return testEpoch.Add(-time.Hour) }}, ErrSignerExpired},
+		{"signer expired", sha256Doc, Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: func() time.Time { return testEpoch.AddDate(2, 0, 0) }}, ErrSignerExpired},
+		{"tampered location", []byte(strings.Replace(string(sha256Doc), "https://idp.example/sso", "https://evil.example/sso", 1)), trust(s.cert), ErrSignatureInvalid},
+		{"wrapped in Extensions", wrapInExtensions(t, sha256Doc), trust(s.cert), ErrSignatureMissing},
+		{"second signature", duplicateSignature(t, sha256Doc), trust(s.cert), ErrSignatureInvalid},
+	}
+	for _, tc := range cases {
+		_, err := Parse(tc.data, tc.opts)
+		if !errors.Is(err, tc.want) || !errors.Is(err, ErrSignature) {
+			t.Errorf("%s: error = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if md, err := Parse(sha1Doc, Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: during, AllowSHA1: true}); err != nil || md.SignatureAlgorithm != dsig.ECDSASHA1SignatureMethod {
+		t.Errorf("SHA-1 allowed: %v", err)
+	}
+}
+
+// wrapInExtensions builds the classic XSW: an attacker root with its own
+// SSO URL that carries the genuine signed element inside md:Extensions.
+func wrapInExtensions(t testing.TB, signed []byte) []byte {
+	orig := etree.NewDocument()
+	if err := orig.ReadFromBytes(signed); err != nil {
+		t.Fatal(err)
+	}
+	evil := etree.NewDocument()
+	if err := evil.ReadFromString(fmt.Sprintf(minimal, "", certBase64(t), "https://evil.example/sso")); err != nil {
+		t.Fatal(err)
+	}
+	ext := etree.NewElement("Extensions")
+	ext.AddChild(orig.Root())
+	evil.Root().InsertChildAt(0, ext)
+	return docBytes(t, evil)
+}
+
+func duplicateSignature(t testing.TB, signed []byte) []byte {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(signed); err != nil {
+		t.Fatal(err)
+	}
+	sig := children(doc.Root(), NamespaceDSig, "Signature")[0]
+	doc.Root().AddChild(sig.Copy())
+	return docBytes(t, doc)
+}
