@@ -1,0 +1,154 @@
+// Package provider is the Terraform layer of terraform-provider-zerotrust: schemas, the mapping between
+// plan/state and the API, and diagnostics. It owns nothing else: SAML metadata parsing lives in
+// internal/samlmetadata and HTTP access in internal/client, and neither of those imports this package.
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TypeName is the provider's type name: resources are zerotrust_<name>.
+const TypeName = "zerotrust"
+
+var (
+	_ provider.Provider                   = (*zeroTrustProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*zeroTrustProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*zeroTrustProvider)(nil)
+)
+
+type zeroTrustProvider struct {
+	version string
+	commit  string
+	// now is the clock for certificate expiry checks; tests fix it.
+	now func() time.Time
+}
+
+// New returns a constructor for the provider, as providerserver.Serve and the tests expect.
+func New(version, commit string) func() provider.Provider {
+	return func() provider.Provider {
+		return &zeroTrustProvider{version: version, commit: commit, now: time.Now}
+	}
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	APIToken              types.String `tfsdk:"api_token"`
+	APIKey                types.String `tfsdk:"api_key"`
+	Email                 types.String `tfsdk:"email"`
+	AccountID             types.String `tfsdk:"account_id"`
+	BaseURL               types.String `tfsdk:"base_url"`
+	CertExpiryWarningDays types.Int64  `tfsdk:"cert_expiry_warning_days"`
+	RateLimit             types.Int64  `tfsdk:"rate_limit"`
+	RefreshByList         types.Bool   `tfsdk:"refresh_by_list"`
+}
+
+func (p *zeroTrustProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = TypeName
+	resp.Version = p.version
+}
+
+func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Cloudflare Zero Trust SAML login methods (Access identity providers of type `saml`) " +
+			"and their SCIM provisioning settings, built from your identity provider's SAML metadata.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Cloudflare API token with the *Access: Organizations, Identity Providers, and Groups* " +
+					"permission (Edit to apply, Read for plans only). Create it in the Cloudflare dashboard under " +
+					"*My Profile > API Tokens*. Falls back to `" + envAPIToken + "`. Conflicts with `api_key`.",
+			},
+			"api_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Cloudflare Global API key (legacy; prefer `api_token`). Requires `email`. " +
+					"Falls back to `" + envAPIKey + "`. Conflicts with `api_token`.",
+			},
+			"email": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "E-mail address of the Cloudflare user that owns `api_key`. Falls back to `" + envEmail + "`.",
+			},
+			"account_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Default Cloudflare account for resources that set neither `account_id` nor `zone_id`. " +
+					"Falls back to `" + envAccountID + "`.",
+			},
+			"base_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of Cloudflare's v4 API. Falls back to `" + envBaseURL + "`, then `" +
+					defaultBaseURL + "`. Change it only to point at a proxy or the project's emulator.",
+			},
+			"cert_expiry_warning_days": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Plans warn when an IdP signing certificate expires within this many days, " +
+					"or has expired. Defaults to `" + itoa(defaultCertExpiryWarningDays) + "`; `0` warns only about expired certificates.",
+			},
+			"rate_limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Client-side limit on API requests per five minutes, shared by all resources of this " +
+					"provider instance, so large plans stay under Cloudflare's limit instead of being locked out for five minutes. " +
+					"Defaults to `" + itoa(defaultRateLimit) + "` (Cloudflare's limit); `0` turns the client-side limit off.",
+			},
+			"refresh_by_list": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Serve refreshes of login methods and SCIM configs from one paginated list per scope " +
+					"instead of one request per resource. Defaults to `true`; set `false` to read each resource on its own.",
+			},
+		},
+	}
+}
+
+func (p *zeroTrustProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateStaticConfig(cfg, &resp.Diagnostics)
+}
+
+func (p *zeroTrustProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := configure(ctx, cfg, osEnv, p.userAgent(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data.now = p.now
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *zeroTrustProvider) userAgent() string {
+	return "terraform-provider-zerotrust/" + p.version + " (+https://registry.terraform.io/providers/zerotrust-tf/zerotrust)"
+}
+
+func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewSAMLLoginMethodResource,
+	}
+}
+
+func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *zeroTrustProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{}
+}
+
+// attrPath is a shorthand for a top-level attribute path in diagnostics.
+func attrPath(name string) path.Path { return path.Root(name) }

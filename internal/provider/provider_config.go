@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+)
+
+// The environment variables are the ones the official Cloudflare provider reads, so existing CI secrets work.
+const (
+	envAPIToken  = "CLOUDFLARE_API_TOKEN"
+	envAPIKey    = "CLOUDFLARE_API_KEY"
+	envEmail     = "CLOUDFLARE_EMAIL"
+	envAccountID = "CLOUDFLARE_ACCOUNT_ID"
+	envBaseURL   = "CLOUDFLARE_BASE_URL"
+)
+
+const (
+	defaultBaseURL               = client.DefaultBaseURL
+	defaultCertExpiryWarningDays = 30
+	defaultRateLimit             = 1200 // requests per five minutes: Cloudflare's documented limit
+	rateLimitWindow              = 5 * time.Minute
+)
+
+// envLookup reads one environment variable; tests replace it.
+type envLookup func(string) string
+
+var osEnv envLookup = os.Getenv
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// validateStaticConfig reports what is wrong in the provider block itself, before any environment is read.
+// Unknown values (set from another resource's attributes) are skipped: they are checked in Configure.
+func validateStaticConfig(cfg providerModel, diags *diag.Diagnostics) {
+	if isSet(cfg.APIToken) && (isSet(cfg.APIKey) || isSet(cfg.Email)) {
+		diags.AddAttributeError(attrPath("api_token"), "Conflicting Cloudflare credentials",
+			"The provider block sets both api_token and api_key/email. Use an API token (preferred) or a Global "+
+				"API key with its e-mail, not both: remove one of them.")
+	}
+	if isSet(cfg.BaseURL) {
+		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
+			diags.AddAttributeError(attrPath("base_url"), "Invalid base_url", err.Error())
+		}
+	}
+	if isSet(cfg.CertExpiryWarningDays) && cfg.CertExpiryWarningDays.ValueInt64() < 0 {
+		diags.AddAttributeError(attrPath("cert_expiry_warning_days"), "Invalid cert_expiry_warning_days",
+			"cert_expiry_warning_days must be 0 or more days.")
+	}
+	if isSet(cfg.RateLimit) && cfg.RateLimit.ValueInt64() < 0 {
+		diags.AddAttributeError(attrPath("rate_limit"), "Invalid rate_limit",
+			"rate_limit is a number of requests per five minutes: use 0 to turn the client-side limit off, or a positive number.")
+	}
+}
+
+// configure turns the provider block and the environment into the data every resource receives.
+// With unknown credentials (computed by another resource in the same apply) it returns an unconfigured
+// provider that refreshes nothing and asks to be applied once the values are known, instead of
+// misreporting the credentials as missing.
+func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent string, diags *diag.Diagnostics) *providerData {
+	validateStaticConfig(cfg, diags)
+	if diags.HasError() {
+		return nil
+	}
+	for name, v := range map[string]types.String{
+		"api_token": cfg.APIToken, "api_key": cfg.APIKey, "email": cfg.Email, "base_url": cfg.BaseURL, "account_id": cfg.AccountID,
+	} {
+		if v.IsUnknown() {
+			tflog.Debug(ctx, "provider configuration is not known yet; API calls wait for apply", map[string]any{"attribute": name})
+			return &providerData{unconfigured: name + " is not known until apply"}
+		}
+	}
+
+	token, key, email := stringOr(cfg.APIToken, ""), stringOr(cfg.APIKey, ""), stringOr(cfg.Email, "")
+	if token == "" && key == "" && email == "" {
+		// Only when the provider block names no credential at all do the environment variables apply, so an
+		// explicit block is never silently mixed with credentials from the environment.
+		token, key, email = env(envAPIToken), env(envAPIKey), env(envEmail)
+		if token != "" && key != "" {
+			diags.AddError("Conflicting Cloudflare credentials",
+				"Both "+envAPIToken+" and "+envAPIKey+" are set in the environment. Unset one of them, or set "+
+					"api_token (or api_key and email) in the provider block.")
+			return nil
+		}
+	}
+	switch {
+	case token == "" && key == "":
+		diags.AddAttributeError(attrPath("api_token"), "Missing Cloudflare credentials",
+			"The provider needs an API token: set api_token in the provider block or the "+envAPIToken+
+				" environment variable. A Global API key also works (api_key and email, or "+envAPIKey+" and "+envEmail+").")
+		return nil
+	case key != "" && email == "":
+		diags.AddAttributeError(attrPath("email"), "Missing Cloudflare e-mail",
+			"A Global API key needs the e-mail address of its user: set email in the provider block or "+envEmail+".")
+		return nil
+	case token != "" && email != "" && key == "":
+		diags.AddAttributeWarning(attrPath("email"), "E-mail ignored",
+			"email is only used with api_key; requests authenticate with the API token.")
+		email = ""
+	}
+
+	baseURL := stringOr(cfg.BaseURL, env(envBaseURL))
+	if baseURL == "" {
+		baseURL = defaultBaseURL
+	}
+	if err := checkBaseURL(baseURL); err != nil {
+		diags.AddAttributeError(attrPath("base_url"), "Invalid base_url",
+			fmt.Sprintf("%s (the value came from %s).", strings.TrimSuffix(err.Error(), "."), sourceOf(cfg.BaseURL, envBaseURL)))
+		return nil
+	}
+
+	limit := int64(defaultRateLimit)
+	if isSet(cfg.RateLimit) {
+		limit = cfg.RateLimit.ValueInt64()
+	}
+	clientCfg := client.Config{
+		BaseURL:   baseURL,
+		APIToken:  token,
+		APIKey:    key,
+		Email:     email,
+		UserAgent: userAgent,
+		Logger:    tflogLogger{},
+	}
+	switch {
+	case limit == 0:
+		clientCfg.RateLimitDisabled = true
+	case limit != defaultRateLimit:
+		// A token bucket admits burst + rate*window requests in any window: leave room for the burst.
+		burst := min(max(limit/100, 1), int64(client.DefaultRateBurst))
+		clientCfg.RateBurst = int(burst)
+		clientCfg.RateLimit = rate.Limit(float64(max(limit-burst, 1)) / rateLimitWindow.Seconds())
+	}
+	c, err := client.New(clientCfg)
+	if err != nil {
+		diags.AddError("Unable to Configure Cloudflare API Client", "The provider could not build its API client: "+err.Error())
+		return nil
+	}
+
+	warnDays := int64(defaultCertExpiryWarningDays)
+	if isSet(cfg.CertExpiryWarningDays) {
+		warnDays = cfg.CertExpiryWarningDays.ValueInt64()
+	}
+	return newProviderData(c, stringOr(cfg.AccountID, env(envAccountID)), time.Duration(warnDays)*24*time.Hour,
+		cfg.RefreshByList.IsNull() || cfg.RefreshByList.ValueBool(), token, key)
+}
+
+// checkBaseURL accepts an absolute http(s) URL with a host, such as https://api.cloudflare.com/client/v4.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("base_url %q is not an absolute http(s) URL without credentials, query or fragment; "+
+			"use the form %s.", raw, defaultBaseURL)
+	}
+	return nil
+}
+
+func sourceOf(v types.String, env string) string {
+	if isSet(v) {
+		return "the provider block"
+	}
+	return "the " + env + " environment variable"
+}
+
+// isSet reports whether a configuration value is known and not null.
+func isSet(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+func stringOr(v types.String, fallback string) string {
+	if isSet(v) && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return fallback
+}
+
+// tflogLogger adapts the client's debug logging to tflog. The client redacts secrets before it logs.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
+)
+
+// explicitIdPAttrs are the IdP settings that come from the metadata or from the configuration, never both.
+var explicitIdPAttrs = []string{"issuer_url", "sso_target_url", "idp_public_cert"}
+
+func (m samlLoginMethodModel) metadataInput() metadataInput {
+	return metadataInput{
+		XML: m.MetadataXML, URL: m.MetadataURL, AllowHTTP: m.AllowHTTP.ValueBool(),
+		EntityID: m.EntityID, SSOBinding: m.SSOBinding, SigningCerts: m.MetadataSigningCerts,
+	}
+}
+
+func (m samlLoginMethodModel) explicitValue(name string) interface {
+	IsNull() bool
+	IsUnknown() bool
+} {
+	switch name {
+	case "issuer_url":
+		return m.IssuerURL
+	case "sso_target_url":
+		return m.SSOTargetURL
+	default:
+		return m.IDPPublicCert
+	}
+}
+
+// ValidateConfig checks that the IdP side comes from exactly one place, and parses metadata_xml so that
+// broken metadata fails `terraform validate` as well as the plan.
+func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg samlLoginMethodModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := cfg.metadataInput()
+	if in.given() {
+		for _, name := range explicitIdPAttrs {
+			if !cfg.explicitValue(name).IsNull() {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Conflicting IdP Settings",
+					name+" is read from the metadata when metadata_xml or metadata_url is set. Remove "+name+
+						", or remove the metadata and set issuer_url, sso_target_url and idp_public_cert yourself.")
+			}
+		}
+		if isSet(in.XML) && in.known() && !resp.Diagnostics.HasError() {
+			loadMetadata(ctx, in, time.Now, &resp.Diagnostics)
+		}
+		return
+	}
+	for _, name := range explicitIdPAttrs {
+		if cfg.explicitValue(name).IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Missing IdP Setting",
+				name+" is required unless the IdP's metadata is given: set metadata_xml (for example "+
+					"file(\"JumpCloud-saml2-metadata.xml\")) or metadata_url, or set issuer_url, sso_target_url and idp_public_cert.")
+		}
+	}
+	for name, v := range map[string]interface {
+		IsNull() bool
+		IsUnknown() bool
+	}{"entity_id": cfg.EntityID, "sso_binding": cfg.SSOBinding, "metadata_signing_certs": cfg.MetadataSigningCerts} {
+		if !v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Setting Needs Metadata",
+				name+" selects or checks SAML metadata, so it only applies with metadata_xml or metadata_url. Remove it, or give the metadata.")
+		}
+	}
+}
+
+// ModifyPlan computes the IdP settings from the metadata, keeps equivalent certificates in their prior
+// form, fills in the default account, and warns about expiring certificates and stale metadata.
+func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, cfg samlLoginMethodModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var state *samlLoginMethodModel
+	if !req.State.Raw.IsNull() {
+		state = &samlLoginMethodModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	now := time.Now
+	if r.data != nil {
+		now = r.data.now
+	}
+
+	r.planScope(&plan, cfg, state, resp)
+
+	in := plan.metadataInput()
+	switch {
+	case in.given() && !in.known():
+		plan.IssuerURL, plan.SSOTargetURL, plan.IDPPublicCert = types.StringUnknown(), types.StringUnknown(), certBundleUnknown()
+	case in.given():
+		md := loadMetadata(ctx, in, now, &resp.Diagnostics)
+		if md == nil {
+			return
+		}
+		plan.IssuerURL = types.StringValue(md.EntityID)
+		plan.SSOTargetURL = types.StringValue(md.SSOURL)
+		plan.IDPPublicCert = newCertBundleValue(samlmetadata.PEMBundle(md.Certificates))
+		if md.ValidUntil != nil && md.ValidUntil.Before(now()) {
+			resp.Diagnostics.AddAttributeWarning(in.sourcePath(), "SAML Metadata Past Its validUntil",
+				fmt.Sprintf("The metadata says it is valid until %s, which has passed. Many IdPs export an old validUntil, "+
+					"so it is still used; export fresh metadata from the IdP if its settings may have changed.", md.ValidUntil.UTC().Format(time.RFC3339)))
+		}
+	}
+	if state != nil && !plan.IDPPublicCert.IsUnknown() && !plan.IDPPublicCert.IsNull() &&
+		sameCertBundles(state.IDPPublicCert.ValueString(), plan.IDPPublicCert.ValueString()) {
+		plan.IDPPublicCert = state.IDPPublicCert // the same certificates: no diff from formatting, ever
+	}
+	if plan.IDPPublicCert.IsUnknown() {
+		plan.Certificates = types.ListUnknown(types.ObjectType{AttrTypes: certificateAttrTypes})
+	} else {
+		plan.Certificates = certificatesList(plan.IDPPublicCert.ValueString())
+		if r.data != nil {
+			warnExpiringCerts(plan.IDPPublicCert.ValueString(), now(), r.data.certExpiryWarning, in, &resp.Diagnostics)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planScope fills account_id from the provider when neither account_id nor zone_id is configured, and
+// replaces the login method when that default moves it to another account.
+func (r *samlLoginMethodResource) planScope(plan *samlLoginMethodModel, cfg samlLoginMethodModel, state *samlLoginMethodModel, resp *resource.ModifyPlanResponse) {
+	switch {
+	case !cfg.ZoneID.IsNull():
+		plan.AccountID = types.StringNull()
+	case !cfg.AccountID.IsNull():
+	case r.data != nil && r.data.accountID != "":
+		plan.AccountID = types.StringValue(r.data.accountID)
+	case r.data != nil && r.data.client == nil:
+		plan.AccountID = types.StringUnknown()
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Account",
+			"The login method needs an account or a zone: set account_id or zone_id on the resource, or account_id "+
+				"in the provider block (or the "+envAccountID+" environment variable).")
+		return
+	}
+	if state != nil && !plan.AccountID.IsUnknown() && !state.AccountID.Equal(plan.AccountID) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
+	}
+}
+
+// warnExpiringCerts warns, at plan time, about certificates that expired or expire within the window.
+func warnExpiringCerts(bundle string, now time.Time, window time.Duration, in metadataInput, diags *diag.Diagnostics) {
+	certs, err := samlmetadata.ParseCertificates(bundle)
+	if err != nil {
+		return
+	}
+	at := path.Root("idp_public_cert")
+	if in.given() {
+		at = in.sourcePath()
+	}
+	for _, c := range samlmetadata.Expired(certs, now) {
+		diags.AddAttributeWarning(at, "IdP Signing Certificate Expired",
+			fmt.Sprintf("The IdP signing certificate %q (SHA-256 %s) expired on %s. Rotate it at the IdP and update the "+
+				"metadata here, or sign-ins may fail.", c.Subject, c.SHA256, c.NotAfter.UTC().Format(time.RFC3339)))
+	}
+	for _, c := range samlmetadata.ExpiringWithin(certs, now, window) {
+		days := int(c.NotAfter.Sub(now).Hours() / 24)
+		diags.AddAttributeWarning(at, "IdP Signing Certificate Expires Soon",
+			fmt.Sprintf("The IdP signing certificate %q (SHA-256 %s) expires on %s, in %d days. Add the IdP's next "+
+				"certificate (idp_public_cert may hold both during a rollover) before then.", c.Subject, c.SHA256,
+				c.NotAfter.UTC().Format(time.RFC3339), days))
+	}
+}

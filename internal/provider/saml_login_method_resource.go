@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*samlLoginMethodResource)(nil)
+	_ resource.ResourceWithImportState    = (*samlLoginMethodResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*samlLoginMethodResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*samlLoginMethodResource)(nil)
+)
+
+// loginMethodTypeSAML is the identity provider type this provider manages.
+const loginMethodTypeSAML = "saml"
+
+type samlLoginMethodResource struct{ data *providerData }
+
+// NewSAMLLoginMethodResource is zerotrust_saml_login_method.
+func NewSAMLLoginMethodResource() resource.Resource { return &samlLoginMethodResource{} }
+
+func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
+}
+
+func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan samlLoginMethodModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Create Login Method") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Unable to Create Login Method", err.Error())
+		return
+	}
+	want := client.IdentityProvider{Name: plan.Name.ValueString(), Type: loginMethodTypeSAML}
+	resp.Diagnostics.Append(plan.applyTo(ctx, &want.Config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	created, err := r.data.createLoginMethod(ctx, scope, want)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Login Method",
+			fmt.Sprintf("Creating SAML login method %q in %s failed: %s", want.Name, scope, err))
+		return
+	}
+	tflog.Info(ctx, "created SAML login method", map[string]any{"id": created.ID, "scope": scope.String()})
+	plan.ID = types.StringValue(created.ID)
+	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
+	resp.Diagnostics.Append(plan.readFrom(ctx, created)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state samlLoginMethodModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data != nil && r.data.client == nil {
+		// The provider's credentials come from a resource applied in this run: keep the state as it is.
+		tflog.Debug(ctx, "provider not configured yet; keeping the login method's state", map[string]any{"reason": r.data.unconfigured})
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics, "Read Login Method") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Login Method", err.Error())
+		return
+	}
+	idp, err := r.data.readLoginMethod(ctx, scope, state.ID.ValueString())
+	if isGone(err) {
+		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Login Method",
+			fmt.Sprintf("Reading login method %s in %s failed: %s", state.ID.ValueString(), scope, err))
+		return
+	}
+	if !checkManageable(idp, &resp.Diagnostics) {
+		return
+	}
+	state.AccountID, state.ZoneID = scopeAttributes(scope)
+	resp.Diagnostics.Append(state.readFrom(ctx, idp)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan samlLoginMethodModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Update Login Method") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update Login Method", err.Error())
+		return
+	}
+	id := plan.ID.ValueString()
+	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkManageable(idp, &resp.Diagnostics) {
+			return errNotManageable
+		}
+		idp.Name = plan.Name.ValueString()
+		if diags := plan.applyTo(ctx, &idp.Config); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return errNotManageable
+		}
+		return nil
+	})
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update Login Method",
+			fmt.Sprintf("Updating login method %s in %s failed: %s", id, scope, err))
+		return
+	}
+	resp.Diagnostics.Append(plan.readFrom(ctx, updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state samlLoginMethodModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Delete Login Method") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Delete Login Method", err.Error())
+		return
+	}
+	id := state.ID.ValueString()
+	unlock := r.data.locks.Lock(lockKey(scope, id))
+	defer unlock()
+	err = r.data.client.DeleteIdentityProvider(ctx, scope, id)
+	r.data.wrote(scope)
+	if err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Unable to Delete Login Method",
+			fmt.Sprintf("Deleting login method %s in %s failed: %s", id, scope, err))
+	}
+}
+
+func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	scope, id, err := parseImportID(req.ID, r.data)
+	if err != nil {
+		addImportError(&resp.Diagnostics, err)
+		return
+	}
+	accountID, zoneID := scopeAttributes(scope)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_http"), false)...)
+}

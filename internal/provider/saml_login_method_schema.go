@@ -1,0 +1,219 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
+)
+
+// SSO bindings a user may ask for, by the short names IdP admin consoles show. The same constants
+// feed the validator and the documentation.
+const (
+	ssoBindingRedirect = "HTTP-Redirect"
+	ssoBindingPOST     = "HTTP-POST"
+)
+
+var ssoBindingURNs = map[string]string{
+	ssoBindingRedirect: samlmetadata.BindingHTTPRedirect,
+	ssoBindingPOST:     samlmetadata.BindingHTTPPOST,
+}
+
+// certificateAttrTypes describes one element of the computed certificates list.
+var certificateAttrTypes = map[string]attr.Type{
+	"sha256_fingerprint": types.StringType,
+	"subject":            types.StringType,
+	"not_before":         types.StringType,
+	"not_after":          types.StringType,
+}
+
+// samlLoginMethodModel is the state and plan of zerotrust_saml_login_method.
+type samlLoginMethodModel struct {
+	ID                   types.String    `tfsdk:"id"`
+	AccountID            types.String    `tfsdk:"account_id"`
+	ZoneID               types.String    `tfsdk:"zone_id"`
+	Name                 types.String    `tfsdk:"name"`
+	MetadataXML          types.String    `tfsdk:"metadata_xml"`
+	MetadataURL          types.String    `tfsdk:"metadata_url"`
+	AllowHTTP            types.Bool      `tfsdk:"allow_http"`
+	EntityID             types.String    `tfsdk:"entity_id"`
+	SSOBinding           types.String    `tfsdk:"sso_binding"`
+	MetadataSigningCerts certBundleValue `tfsdk:"metadata_signing_certs"`
+	IssuerURL            types.String    `tfsdk:"issuer_url"`
+	SSOTargetURL         types.String    `tfsdk:"sso_target_url"`
+	IDPPublicCert        certBundleValue `tfsdk:"idp_public_cert"`
+	Attributes           types.List      `tfsdk:"attributes"`
+	EmailAttributeName   types.String    `tfsdk:"email_attribute_name"`
+	SignRequest          types.Bool      `tfsdk:"sign_request"`
+	HeaderAttributes     types.Map       `tfsdk:"header_attributes"`
+	RedirectURL          types.String    `tfsdk:"redirect_url"`
+	Certificates         types.List      `tfsdk:"certificates"`
+}
+
+// metadataSourceAttrs are the attributes that hold or select SAML metadata.
+var metadataSourceAttrs = []string{"metadata_xml", "metadata_url"}
+
+func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Cloudflare Zero Trust **SAML login method** (an Access identity provider of type `saml`), " +
+			"built from your identity provider's SAML metadata (`metadata_xml` or `metadata_url`) or from explicit " +
+			"`issuer_url`, `sso_target_url` and `idp_public_cert`. Paste `redirect_url` into the IdP as its ACS URL. " +
+			"SCIM provisioning is managed by `zerotrust_scim_config`; this resource never changes it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ID (UUID) of the login method, as shown in the Zero Trust dashboard.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. " +
+					"Conflicts with `zone_id`. Changing it replaces the login method.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+			},
+			"zone_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`. Changing it replaces the login method.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name of the login method, shown to users on the Access login page (for example `JumpCloud`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"metadata_xml": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The IdP's SAML 2.0 metadata XML, typically `file(\"JumpCloud-saml2-metadata.xml\")`. " +
+					"`issuer_url`, `sso_target_url` and `idp_public_cert` are read from it at plan time. Hostile or broken " +
+					"metadata (DOCTYPE, several IdPs, no signing certificate, a non-https SSO URL, …) fails the plan. " +
+					"Conflicts with `metadata_url` and with explicit `issuer_url`, `sso_target_url` and `idp_public_cert`.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("metadata_url")), stringvalidator.LengthAtLeast(1)},
+			},
+			"metadata_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "URL of the IdP's SAML metadata, fetched at every plan (" + metadataFetchTimeout.String() +
+					" timeout, " + itoa(samlmetadata.DefaultMaxBytes>>20) + " MiB limit, `https` only unless `allow_http` is set), so a " +
+					"certificate rotated at the IdP shows up as a planned update. Conflicts with `metadata_xml`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"allow_http": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Accept plain `http://` for `metadata_url` and for the SSO URL in the metadata. " +
+					"Only for development IdPs on a private network; defaults to `false`.",
+			},
+			"entity_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The entityID to use when the metadata is an `EntitiesDescriptor` holding several identity " +
+					"providers; the plan error lists the ones found.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"sso_binding": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Which `SingleSignOnService` of the metadata becomes `sso_target_url`: one of " +
+					quotedList(ssoBindingRedirect, ssoBindingPOST) + ". By default `" + ssoBindingRedirect + "` is used when " +
+					"present, otherwise `" + ssoBindingPOST + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(ssoBindingRedirect, ssoBindingPOST)},
+			},
+			"metadata_signing_certs": schema.StringAttribute{
+				CustomType: certBundleType{},
+				Optional:   true,
+				MarkdownDescription: "PEM bundle of the certificates your IdP signs its metadata with, obtained out of band. " +
+					"When set, the metadata must carry a valid XML signature by one of them, and only the signed content is used; " +
+					"unsigned or tampered metadata fails the plan. SHA-1 signatures are refused.",
+				Validators: []validator.String{certBundleValidator{}},
+			},
+			"issuer_url": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The IdP's entityID (JumpCloud: *IdP Entity ID*). Read from the metadata when metadata " +
+					"is given; otherwise required.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"sso_target_url": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The IdP's single sign-on URL (JumpCloud: *IdP URL*, `https://sso.jumpcloud.com/saml2/<name>`). " +
+					"Read from the metadata when metadata is given; otherwise required.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"idp_public_cert": schema.StringAttribute{
+				CustomType: certBundleType{},
+				Optional:   true,
+				Computed:   true,
+				MarkdownDescription: "The IdP's signing certificates as a PEM bundle: one for JumpCloud, several during a " +
+					"rollover. Bare base64 is accepted too. Read from the metadata when metadata is given; otherwise required. " +
+					"Values holding the same certificates are equal, whatever their order or line breaks.",
+				Validators: []validator.String{certBundleValidator{}},
+			},
+			"attributes": schema.ListAttribute{
+				ElementType:         types.StringType,
+				Optional:            true,
+				MarkdownDescription: "SAML attributes from the IdP's assertion to pass into the Access JWT (JumpCloud guide: *SAML attributes*).",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"email_attribute_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Name of the SAML attribute that carries the user's e-mail, when it is not the NameID (for example `email`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"sign_request": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Sign the SAML authentication request with Cloudflare's key. Defaults to `false`.",
+			},
+			"header_attributes": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "SAML attributes to forward to the origin as HTTP request headers: a map of attribute " +
+					"name to header name (JumpCloud guide: *SAML header attributes*).",
+				Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"redirect_url": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The Assertion Consumer Service (ACS) URL, `https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`: " +
+					"paste it into JumpCloud as *ACS URL*.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"certificates": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The certificates of `idp_public_cert`, in order, for review and expiry checks.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"sha256_fingerprint": schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the certificate's DER, lowercase hex."},
+						"subject":            schema.StringAttribute{Computed: true, MarkdownDescription: "Subject distinguished name."},
+						"not_before":         schema.StringAttribute{Computed: true, MarkdownDescription: "Start of validity (RFC 3339)."},
+						"not_after":          schema.StringAttribute{Computed: true, MarkdownDescription: "End of validity (RFC 3339)."},
+					},
+				},
+			},
+		},
+	}
+}
+
+// quotedList renders values as `a`, `b` for descriptions.
+func quotedList(values ...string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = "`" + v + "`"
+	}
+	return strings.Join(q, ", ")
+}

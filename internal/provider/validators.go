@@ -1,0 +1,30 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
+)
+
+// certBundleValidator checks that a string holds one or more parseable X.509 certificates.
+// Null and unknown values are skipped: they are checked once known.
+type certBundleValidator struct{}
+
+func (certBundleValidator) Description(context.Context) string {
+	return "value must be one or more X.509 certificates, as PEM blocks or bare base64"
+}
+
+func (v certBundleValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (certBundleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := samlmetadata.ParseCertificates(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Certificate",
+			"The value is not a usable certificate bundle: "+err.Error()+". Paste the certificates as PEM "+
+				"(-----BEGIN CERTIFICATE----- blocks) or as the base64 text of an X509Certificate element.")
+	}
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The main job, end to end on this machine: start the Cloudflare API emulator, install the provider from a
+# local filesystem mirror, `terraform init` and `apply` examples/jumpcloud, print its outputs, then plan
+# again and fail unless that plan is empty. Stops the emulator it started, whatever happens.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+terraform="${TERRAFORM:-$root/.tools/bin/terraform}"
+demo="$root/.demo"
+version="0.0.0-demo"
+account_id="0123456789abcdef0123456789abcdef"
+token="demo-api-token-$(date +%s)-$RANDOM"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+rm -rf "$demo"
+mkdir -p "$demo/bin" "$demo/work"
+mirror="$demo/mirror/registry.terraform.io/zerotrust-tf/zerotrust/$version/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$mirror"
+
+echo "==> building the provider and the emulator"
+go build -trimpath -ldflags "-X main.version=$version" -o "$mirror/terraform-provider-zerotrust_v$version" "$root"
+go build -trimpath -o "$demo/bin/emulator" "$root/internal/cmd/emulator"
+
+echo "==> starting the Cloudflare API emulator"
+"$demo/bin/emulator" -listen 127.0.0.1:0 -token "$token" -account "$account_id" \
+  -url-file "$demo/emulator.url" >"$demo/emulator.log" 2>&1 &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$demo/emulator.url" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$demo/emulator.log"; echo "emulator did not start" >&2; exit 1; }
+  sleep 0.1
+done
+base_url="$(cat "$demo/emulator.url")"
+echo "    emulator at $base_url"
+
+cat >"$demo/terraformrc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$demo/mirror"
+    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+  }
+}
+RC
+export TF_CLI_CONFIG_FILE="$demo/terraformrc"
+export CLOUDFLARE_API_TOKEN="$token" CLOUDFLARE_BASE_URL="$base_url" TF_VAR_account_id="$account_id"
+
+cp "$root"/examples/jumpcloud/*.tf "$root"/examples/jumpcloud/*.xml "$demo/work/"
+tf() { "$terraform" -chdir="$demo/work" "$@"; }
+
+echo "==> terraform init"
+tf init -input=false -no-color >/dev/null
+echo "==> terraform apply"
+tf apply -input=false -auto-approve -no-color
+echo "==> outputs"
+tf output -no-color
+echo "==> terraform plan (must be empty)"
+set +e
+tf plan -input=false -detailed-exitcode -no-color
+code=$?
+set -e
+case "$code" in
+  0) echo "==> demo OK: the second plan is empty" ;;
+  2) echo "==> demo FAILED: the second plan wants changes" >&2; exit 1 ;;
+  *) echo "==> demo FAILED: terraform plan exited $code" >&2; exit 1 ;;
+esac
