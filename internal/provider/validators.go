@@ -16,7 +16,9 @@ func (certBundleValidator) Description(context.Context) string {
 	return "value must be one or more X.509 certificates, as PEM blocks or bare base64"
 }
 
-func (v certBundleValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v certBundleValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (certBundleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
