@@ -179,7 +179,8 @@ type OutcomeUnknownError struct {
 
 func (e *OutcomeUnknownError) Error() string {
 	cause := e.Cause.Error()
-	if ae, ok := e.Cause.(*APIError); ok {
+	var ae *APIError
+	if errors.As(e.Cause, &ae) {
 		cause = ae.summary() // its "wait and retry" advice is wrong for an unknown outcome
 	}
 	msg := e.Method + " " + e.Path + ": " + ErrOutcomeUnknown.Error() + ": " + cause

@@ -1,0 +1,105 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestCancellation(t *testing.T) {
+	t.Run("before the call", func(t *testing.T) {
+		api := sequence(t, ok(storedIdP(redacted34)))
+		c, _ := newTestClient(t, api.URL)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := c.GetIdentityProvider(ctx, AccountScope(testAccount), testIdPID)
+		if !errors.Is(err, context.Canceled) || api.requests.Load() != 0 {
+			t.Fatalf("err %v after %d requests", err, api.requests.Load())
+		}
+	})
+	t.Run("during the request", func(t *testing.T) {
+		release := make(chan struct{})
+		api := sequence(t, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+		})
+		defer close(release)
+		c, _ := newTestClient(t, api.URL)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := c.GetIdentityProvider(ctx, AccountScope(testAccount), testIdPID)
+		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("err = %v", err)
+		}
+		// A POST cancelled after it was sent may have been applied.
+		ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err = c.CreateIdentityProvider(ctx, AccountScope(testAccount), samlIdP())
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("POST err = %v", err)
+		}
+	})
+	t.Run("while waiting to retry", func(t *testing.T) {
+		api := sequence(t, status(429, "30"))
+		c, _ := newTestClient(t, api.URL)
+		c.sleep = sleepCtx
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.GetIdentityProvider(ctx, AccountScope(testAccount), testIdPID)
+		if !errors.Is(err, context.DeadlineExceeded) || !IsRateLimited(err) || time.Since(start) > 5*time.Second {
+			t.Fatalf("err %v after %v", err, time.Since(start))
+		}
+	})
+	t.Run("while waiting for the rate limiter", func(t *testing.T) {
+		api := sequence(t, ok(storedIdP(redacted34)))
+		c, _ := newTestClient(t, api.URL)
+		c.limiter = rate.NewLimiter(rate.Every(time.Hour), 1)
+		if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
+			t.Fatal(err) // takes the only token
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(30*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := c.GetIdentityProvider(ctx, AccountScope(testAccount), testIdPID)
+		if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second || api.requests.Load() != 1 {
+			t.Fatalf("err %v after %v and %d requests", err, time.Since(start), api.requests.Load())
+		}
+	})
+}
+
+func TestRateLimiterPacesRequests(t *testing.T) {
+	api := sequence(t, ok(storedIdP(redacted34)))
+	c, _ := newTestClient(t, api.URL, func(c *Config) {
+		c.RateLimitDisabled, c.RateLimit, c.RateBurst = false, 50, 2
+	})
+	start := time.Now()
+	for range 7 {
+		if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 2 from the burst, then 5 at 50/s: at least 100ms.
+	if took := time.Since(start); took < 90*time.Millisecond {
+		t.Errorf("7 requests at 50/s burst 2 took %v", took)
+	}
+}
+
+func TestRateLimiterCountsRetries(t *testing.T) {
+	api := sequence(t, status(500, ""), status(500, ""), ok(storedIdP(redacted34)))
+	c, _ := newTestClient(t, api.URL, func(c *Config) {
+		c.RateLimitDisabled, c.RateLimit, c.RateBurst = false, 1, 3
+	})
+	if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
+		t.Fatal(err)
+	}
+	if tokens := c.limiter.Tokens(); tokens > 0.5 {
+		t.Errorf("%.2f tokens left after 3 attempts with burst 3", tokens)
+	}
+}

@@ -1,0 +1,125 @@
+package client
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestIdentityProviderKeepsUnknownKeysAcrossAFullPUT(t *testing.T) {
+	in := `{
+	  "id": "` + testIdPID + `", "name": "Okta", "type": "oidc",
+	  "saml_certificate_set_id": "7d1c5d4e-0000-4000-8000-000000000000",
+	  "config": {"client_id": "abc", "claims": ["groups"], "pkce_enabled": true, "redirect_url": "https://t.cloudflareaccess.com/cdn-cgi/access/callback"},
+	  "scim_config": {"enabled": true, "user_deprovision": false, "seat_deprovision": false,
+	                  "identity_update_behavior": "reauth", "scim_base_url": "https://x/scim/v2",
+	                  "secret": "` + redacted34 + `", "group_member_deprovision": true, "future_flag": 3}
+	}`
+	var p IdentityProvider
+	if err := json.Unmarshal([]byte(in), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Config.IssuerURL != "" || string(p.Config.Extra["client_id"]) != `"abc"` || p.Config.RedirectURL == "" {
+		t.Fatalf("config = %+v", p.Config)
+	}
+	if string(p.Extra["saml_certificate_set_id"]) == "" || p.SCIMConfig.SecretAvailable() {
+		t.Fatalf("idp = %+v", p)
+	}
+
+	out, err := writeBody(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	cfg := got["config"].(map[string]any)
+	scim := got["scim_config"].(map[string]any)
+	if got["saml_certificate_set_id"] == nil || cfg["client_id"] != "abc" || cfg["pkce_enabled"] != true || scim["future_flag"] != float64(3) {
+		t.Errorf("unknown keys dropped: %s", out)
+	}
+	if _, ok := cfg["issuer_url"]; ok {
+		t.Errorf("empty SAML keys added to an OIDC config: %s", out)
+	}
+	if _, ok := scim["secret"]; ok {
+		t.Errorf("secret sent on a write: %s", out)
+	}
+	if _, ok := scim["group_member_deprovision"]; ok {
+		t.Errorf("legacy key sent: %s", out)
+	}
+	// Full-PUT semantics: false flags are sent, not omitted.
+	if v, ok := scim["user_deprovision"]; !ok || v != false {
+		t.Errorf("user_deprovision not sent as false: %s", out)
+	}
+}
+
+func TestSAMLConfigRoundTrip(t *testing.T) {
+	p := storedIdP(redacted34)
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"sign_request":false`) {
+		t.Errorf("explicit sign_request=false not sent: %s", b)
+	}
+	var back IdentityProvider
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, p) {
+		t.Errorf("round trip:\n got %#v\nwant %#v", back, p)
+	}
+}
+
+func TestExtraKeys(t *testing.T) {
+	c := IdentityProviderConfig{IssuerURL: "https://i", Extra: map[string]json.RawMessage{
+		"issuer_url": json.RawMessage(`"ignored: the typed field owns it"`),
+		"b":          json.RawMessage(` 2 `),
+		"a":          json.RawMessage(`{"x":1}`),
+	}}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"issuer_url":"https://i","a":{"x":1},"b":2}` {
+		t.Errorf("got %s", b)
+	}
+	b, err = json.Marshal(IdentityProviderConfig{Extra: map[string]json.RawMessage{"a": json.RawMessage(`1`)}})
+	if err != nil || string(b) != `{"a":1}` {
+		t.Errorf("empty typed part: %s, %v", b, err)
+	}
+	if _, err := json.Marshal(IdentityProviderConfig{Extra: map[string]json.RawMessage{"a": json.RawMessage(`{nope`)}}); err == nil {
+		t.Error("invalid extra JSON accepted")
+	}
+}
+
+func TestSecretAvailable(t *testing.T) {
+	for secret, want := range map[string]bool{
+		"":              false,
+		redacted34:      false,
+		"abc*def":       false,
+		"*":             false,
+		testSecret:      true,
+		"plain-secret1": true,
+	} {
+		if got := (SCIMConfig{Secret: secret}).SecretAvailable(); got != want {
+			t.Errorf("SecretAvailable(%q) = %t, want %t", secret, got, want)
+		}
+	}
+	var null SCIMConfig
+	if err := json.Unmarshal([]byte(`{"secret":null}`), &null); err != nil || null.SecretAvailable() {
+		t.Errorf("null secret: %v, %t", err, null.SecretAvailable())
+	}
+}
+
+func TestSCIMConfigFormattingHidesTheSecret(t *testing.T) {
+	p := storedIdP(testSecret)
+	for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p), fmt.Sprint(p.SCIMConfig), fmt.Sprintf("%v", *p.SCIMConfig)} {
+		if strings.Contains(s, testSecret) {
+			t.Errorf("formatted value leaks the secret: %s", s)
+		}
+	}
+}
