@@ -223,8 +223,12 @@ func certText(e *etree.Element) (string, error) {
 			}
 			b.WriteString(t.Data)
 		case *etree.Comment:
+		case *etree.ProcInst:
+			return "", fmt.Errorf("the certificate text contains a processing instruction <?%s?>; give plain base64", t.Target)
+		case *etree.Element:
+			return "", fmt.Errorf("the certificate text contains an element <%s>; give plain base64", qname(t.Space, t.Tag))
 		default:
-			return "", fmt.Errorf("the certificate text contains markup (%T); give plain base64", t)
+			return "", fmt.Errorf("the certificate text contains markup; give plain base64")
 		}
 	}
 	return b.String(), nil

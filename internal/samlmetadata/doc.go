@@ -10,6 +10,13 @@
 // descriptor, parseable signing certificates and an absolute https SSO URL.
 // Every refusal is a sentinel error checked with errors.Is; see errors.go.
 //
+// Round-trip instability of encoding/xml (CVE-2020-29509/29510/29511) is
+// handled without github.com/mattermost/xml-roundtrip-validator, which
+// costs about five etree parses: names with extra colons and all
+// directives are refused, and signed metadata is read only from the element
+// goxmldsig re-parses from the exact canonical bytes it digested, so what
+// is verified and what is extracted cannot differ.
+//
 // It is plain Go on top of github.com/beevik/etree and
 // github.com/russellhaering/goxmldsig and must not import anything from
 // terraform-plugin-*: the provider layer maps these errors to diagnostics.

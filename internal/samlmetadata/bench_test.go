@@ -1,0 +1,38 @@
+package samlmetadata
+
+import (
+	"crypto/x509"
+	"testing"
+	"time"
+)
+
+func benchParse(b *testing.B, file string, opts Options) {
+	data := readTestdata(b, file)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(data, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseJumpCloud: a typical JumpCloud export (3 kB, RSA-4096 cert).
+func BenchmarkParseJumpCloud(b *testing.B) { benchParse(b, "jumpcloud-samlify.xml", Options{}) }
+
+// BenchmarkParseLargest: the largest single-IdP file in the corpus (ADFS, 71 kB).
+func BenchmarkParseLargest(b *testing.B) { benchParse(b, "adfs-toolkit-signed.xml", Options{}) }
+
+// BenchmarkParseVerify: parse and verify a signed Azure AD file (17 kB, rsa-sha256).
+func BenchmarkParseVerify(b *testing.B) {
+	signer := signerFromTestdata(b, "azuread-tenant-signed-bom.signer.pem")
+	at := signer.NotBefore.Add(time.Hour)
+	benchParse(b, "azuread-tenant-signed-bom.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }})
+}
+
+// BenchmarkParseVerifyLargest: parse and verify the ADFS file (71 kB, rsa-sha1 allowed).
+func BenchmarkParseVerifyLargest(b *testing.B) {
+	signer := signerFromTestdata(b, "adfs-toolkit-signed.signer.pem")
+	at := signer.NotBefore.Add(time.Hour)
+	benchParse(b, "adfs-toolkit-signed.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }, AllowSHA1: true})
+}
