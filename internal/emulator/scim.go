@@ -475,3 +475,4 @@ func matches(m map[string]any, e filter.Expression) bool {
 	}
 	return false
 }
+
