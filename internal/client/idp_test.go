@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func TestListAllIdentityProvidersFollowsPages(t *testing.T) {
 		if len(all) != 7 || all[6].ID != "idp-6" {
 			t.Errorf("got %d items", len(all))
 		}
-		if want := []int{1, 2, 3, 4}; !equalInts(*pages, want) {
+		if want := []int{1, 2, 3, 4}; !slices.Equal(*pages, want) {
 			t.Errorf("pages asked %v, want %v", *pages, want)
 		}
 	})
@@ -81,7 +82,7 @@ func TestListAllIdentityProvidersFollowsPages(t *testing.T) {
 		if err != nil || len(all) != 7 {
 			t.Fatalf("%d items, %v", len(all), err)
 		}
-		if want := []int{1, 2, 3}; !equalInts(*pages, want) {
+		if want := []int{1, 2, 3}; !slices.Equal(*pages, want) {
 			t.Errorf("pages asked %v, want %v", *pages, want)
 		}
 	})
@@ -364,16 +365,4 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
