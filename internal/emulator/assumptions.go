@@ -64,7 +64,7 @@ const (
 	msgConflict          = "access.api.error.conflict"
 	codeInternal         = 12000 // assumed: 5xx code is not published, message is
 	msgInternal          = "access.api.error.internal_server_error"
-	codeRateLimited      = 971
+	codeRateLimited      = 10429 // assumed; Cloudflare has been seen to send 971, below the spec's minimum of 1000
 	msgRateLimited       = "Please wait and consider throttling your request speed"
 	codeNoRoute          = 7003
 	codeMethodNotAllowed = 10405

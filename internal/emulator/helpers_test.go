@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -144,3 +145,9 @@ func samlBody(name string, scim map[string]any) map[string]any {
 }
 
 func idpsPath(sc Scope) string { return "/" + sc.String() + "/access/identity_providers" }
+
+func httptestServer(t testing.TB, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}

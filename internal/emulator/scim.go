@@ -475,4 +475,3 @@ func matches(m map[string]any, e filter.Expression) bool {
 	}
 	return false
 }
-

@@ -1,0 +1,291 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFaultInjection(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	c := ts.client(t, ts.WriteToken)
+	base := idpsPath(ts.AccountScope())
+	listKey := "GET /accounts/{account_id}/access/identity_providers"
+	postKey := "POST /accounts/{account_id}/access/identity_providers"
+
+	ts.SetFaults(FaultConfig{ErrorRate: 1, ErrorStatus: 503})
+	r := c.do("GET", base, nil).want(t, http.StatusServiceUnavailable, codeInternal)
+	if r.env.Errors[0].Message != msgInternal {
+		t.Errorf("5xx message %q", r.env.Errors[0].Message)
+	}
+
+	ts.SetFaults(FaultConfig{RateLimitBurst: 2, RetryAfter: 3 * time.Second})
+	for range 2 {
+		r := c.do("GET", base, nil).want(t, http.StatusTooManyRequests, codeRateLimited)
+		for h, want := range map[string]string{"Retry-After": "3", "X-Ratelimit-Remaining": "0", "X-Ratelimit-Limit": "1200"} {
+			if got := r.header.Get(h); got != want {
+				t.Errorf("%s: %q, want %q", h, got, want)
+			}
+		}
+	}
+	c.do("GET", base, nil).want(t, http.StatusOK)
+
+	ts.SetFaults(FaultConfig{ConflictRate: 1})
+	c.do("GET", base, nil).want(t, http.StatusOK) // reads are never conflicts
+	r = c.do("POST", base, samlBody("x", nil)).want(t, http.StatusConflict, codeConflict)
+	if r.header.Get("X-Should-Retry") != "false" || !strings.HasPrefix(r.env.Errors[0].Message, "access.api.error.conflict: ") {
+		t.Errorf("409 %v %s", r.header, r.raw)
+	}
+
+	// Dropped: no response, nothing applied.
+	ts.SetFaults(FaultConfig{DropRate: 1, Routes: []string{postKey}})
+	if err := rawPost(ts, base, samlBody("dropped", nil)); err == nil {
+		t.Fatal("a dropped request got a response")
+	}
+	c.do("GET", base, nil).want(t, http.StatusOK) // other routes unaffected
+	if n := len(ts.List(ts.AccountScope())); n != 0 {
+		t.Fatalf("a dropped request was applied: %d IdPs", n)
+	}
+	// Lost response: applied, then dropped.
+	ts.SetFaults(FaultConfig{LostResponseRate: 1})
+	if err := rawPost(ts, base, samlBody("lost", nil)); err == nil {
+		t.Fatal("a lost response arrived")
+	}
+	if l := ts.List(ts.AccountScope()); len(l) != 1 || l[0].Name != "lost" {
+		t.Fatalf("the write behind a lost response was not applied: %+v", l)
+	}
+
+	ts.SetFaults(FaultConfig{Latency: 50 * time.Millisecond})
+	start := time.Now()
+	c.do("GET", base, nil).want(t, http.StatusOK)
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("latency %v", d)
+	}
+
+	// Same seed, same faults.
+	pattern := func() string {
+		ts.SetFaults(FaultConfig{ErrorRate: 0.5, Seed: 42})
+		var b strings.Builder
+		for range 20 {
+			if c.do("GET", base, nil).status == 200 {
+				b.WriteByte('.')
+			} else {
+				b.WriteByte('x')
+			}
+		}
+		return b.String()
+	}
+	if a, b := pattern(), pattern(); a != b || !strings.Contains(a, "x") || !strings.Contains(a, ".") {
+		t.Errorf("seeded faults differ or are degenerate: %s vs %s", a, b)
+	}
+	ts.SetFaults(FaultConfig{})
+	if got := ts.RequestCounts()[listKey]; got < 20 {
+		t.Errorf("list counter %d", got)
+	}
+}
+
+// rawPost sends a POST with its own transport, so a dropped connection is
+// not retried by a shared keep-alive pool.
+func rawPost(ts *TestServer, path string, body any) error {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest("POST", ts.APIBaseURL()+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+ts.WriteToken)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func TestRequestCounters(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	c := ts.client(t, ts.WriteToken)
+	p := c.do("POST", idpsPath(ts.ZoneScope()), samlBody("z", nil)).want(t, http.StatusCreated).idp(t)
+	c.do("GET", idpsPath(ts.ZoneScope())+"/"+p.ID, nil)
+	c.do("GET", idpsPath(ts.ZoneScope())+"/"+p.ID, nil)
+	c.do("GET", idpsPath(ts.AccountScope()), nil)
+	want := map[string]int{
+		"POST /zones/{zone_id}/access/identity_providers":                       1,
+		"GET /zones/{zone_id}/access/identity_providers/{identity_provider_id}": 2,
+		"GET /accounts/{account_id}/access/identity_providers":                  1,
+	}
+	got := ts.RequestCounts()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d (all: %v)", k, got[k], v, got)
+		}
+	}
+	ts.ResetCounts()
+	if len(ts.RequestCounts()) != 0 {
+		t.Fatal("ResetCounts left counts")
+	}
+}
+
+func TestStateFileSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	ts, _ := newContractServer(t, Options{StateFile: path})
+	c := ts.client(t, ts.WriteToken)
+	p := c.do("POST", idpsPath(ts.AccountScope()), samlBody("persisted", map[string]any{"enabled": true})).want(t, http.StatusCreated).idp(t)
+	sc := scimClient{t: t, base: p.SCIMConfig.SCIMBaseURL, secret: p.SCIMConfig.Secret}
+	if st, _ := sc.do("POST", "/Users", map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": "kept"}); st != 201 {
+		t.Fatalf("create user %d", st)
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+
+	again, _ := newContractServer(t, Options{StateFile: path})
+	c2 := again.client(t, again.WriteToken)
+	got := c2.do("GET", idpsPath(again.AccountScope())+"/"+p.ID, nil).want(t, http.StatusOK).idp(t)
+	if got.Name != "persisted" || got.SCIMConfig.Secret != RedactedSecret {
+		t.Fatalf("after restart %+v", got)
+	}
+	// The secret still works on the new address.
+	sc2 := scimClient{t: t, base: got.SCIMConfig.SCIMBaseURL, secret: p.SCIMConfig.Secret}
+	if st, body := sc2.do("GET", "/Users", nil); st != 200 || body["totalResults"] != float64(1) {
+		t.Fatalf("users after restart %d %v", st, body)
+	}
+
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(Options{StateFile: path}); err == nil {
+		t.Fatal("a corrupt state file was accepted")
+	}
+}
+
+func TestHTTPControls(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	ctl := func(method, path string, body any) (int, []byte) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, ts.URL+"/__emulator"+path, rd)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out
+	}
+	st, body := ctl("POST", "/idps", map[string]any{"scope": "accounts/" + ts.AccountID, "idp": map[string]any{
+		"name": "seeded", "type": "saml", "config": map[string]any{"issuer_url": "https://i", "sso_target_url": "https://s", "idp_public_certs": []string{testCert}},
+		"scim_config": map[string]any{"enabled": true},
+	}})
+	if st != 201 {
+		t.Fatalf("seed %d %s", st, body)
+	}
+	var v controlIdPView
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.SCIMSecret == "" || v.SCIMBaseURL == "" {
+		t.Fatalf("seed view %s", body)
+	}
+	item := "/idps/accounts/" + ts.AccountID + "/" + v.IdP.ID
+	if st, body := ctl("PATCH", item, map[string]any{"name": "changed in dashboard", "config": map[string]any{"issuer_url": "https://other"}}); st != 200 {
+		t.Fatalf("patch %d %s", st, body)
+	}
+	got := ts.client(t, ts.ReadToken).do("GET", idpsPath(ts.AccountScope())+"/"+v.IdP.ID, nil).want(t, 200).idp(t)
+	if got.Name != "changed in dashboard" || got.Config["issuer_url"] != "https://other" || got.Config["sso_target_url"] != "https://s" {
+		t.Fatalf("after PATCH %+v", got)
+	}
+	if st, body := ctl("GET", "/counters", nil); st != 200 || !strings.Contains(string(body), `"GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}":1`) {
+		t.Fatalf("counters %d %s", st, body)
+	}
+	if st, _ := ctl("DELETE", "/counters", nil); st != 204 {
+		t.Fatal(st)
+	}
+	if st, body := ctl("PUT", "/faults", map[string]any{"rate_limit_burst": 1, "retry_after": "2s"}); st != 200 || !strings.Contains(string(body), `"retry_after":"2s"`) {
+		t.Fatalf("faults %d %s", st, body)
+	}
+	ts.client(t, ts.ReadToken).do("GET", idpsPath(ts.AccountScope()), nil).want(t, 429)
+	if st, _ := ctl("POST", "/tokens", map[string]any{"token": "demo", "permission": "write"}); st != 201 {
+		t.Fatal(st)
+	}
+	ts.client(t, "demo").do("POST", idpsPath(ts.AccountScope()), samlBody("by demo", nil)).want(t, 201)
+	st, body = ctl("GET", "/state", nil)
+	var state State
+	if err := json.Unmarshal(body, &state); err != nil || st != 200 || len(state.IdentityProviders) != 2 {
+		t.Fatalf("state %d %s", st, body)
+	}
+	state.IdentityProviders = state.IdentityProviders[:1]
+	if st, body := ctl("POST", "/state", state); st != 200 {
+		t.Fatalf("restore %d %s", st, body)
+	}
+	if n := len(ts.List(ts.AccountScope())); n != 1 {
+		t.Fatalf("after restore %d IdPs", n)
+	}
+	if st, _ := ctl("DELETE", item, nil); st != 204 {
+		t.Fatal(st)
+	}
+	if st, _ := ctl("DELETE", item, nil); st != 404 {
+		t.Fatal(st)
+	}
+	// Controls are off unless asked for.
+	plain := httptestServer(t, New(Options{Accounts: []string{TestAccountID}}))
+	resp, err := http.Get(plain + "/__emulator/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Fatalf("controls reachable without Options.Controls: %d", resp.StatusCode)
+	}
+}
+
+func TestRealRateLimiter(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	ts, _ := newContractServer(t, Options{Now: clock, RateLimit: &RateLimitConfig{Requests: 3, Window: time.Minute, Penalty: 5 * time.Minute}})
+	c := ts.client(t, ts.ReadToken)
+	base := idpsPath(ts.AccountScope())
+	for i := range 3 {
+		r := c.do("GET", base, nil).want(t, 200)
+		if r.header.Get("X-Ratelimit-Remaining") != string(rune('2'-i)) {
+			t.Errorf("remaining %q", r.header.Get("X-Ratelimit-Remaining"))
+		}
+	}
+	r := c.do("GET", base, nil).want(t, 429, codeRateLimited)
+	if r.header.Get("Retry-After") != "300" {
+		t.Errorf("retry-after %q", r.header.Get("Retry-After"))
+	}
+	ts.client(t, ts.WriteToken).do("GET", base, nil).want(t, 200) // per credential
+	advance(2 * time.Minute)
+	c.do("GET", base, nil).want(t, 429) // still in the penalty
+	advance(4 * time.Minute)
+	c.do("GET", base, nil).want(t, 200)
+}
+
+func TestMutateUnknownIdP(t *testing.T) {
+	ts := NewTestServer(t, Options{})
+	if err := ts.Mutate(ts.AccountScope(), "nope", func(*IdP) {}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err %v", err)
+	}
+	if ts.Delete(ts.AccountScope(), "nope") {
+		t.Fatal("deleted a missing IdP")
+	}
+}
