@@ -156,13 +156,13 @@ func (c *Client) DeleteIdentityProvider(ctx context.Context, scope Scope, id str
 	if err := validateTarget(scope, id); err != nil {
 		return fmt.Errorf("delete identity provider: %w", err)
 	}
-	req := &request{method: http.MethodDelete, path: idpPath(scope, id)}
+	req := &request{method: http.MethodDelete, path: idpPath(scope, id), goneIsDone: true}
 	resp, err := c.do(ctx, req)
 	if err != nil {
-		if resp.ambiguous && IsNotFound(err) {
-			return nil
-		}
 		return err
+	}
+	if resp.status == http.StatusNotFound {
+		return nil // gone after an attempt that may have deleted it
 	}
 	if _, err := decodeEnvelope[json.RawMessage](c, req, resp); err != nil {
 		return err

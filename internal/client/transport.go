@@ -32,6 +32,9 @@ type request struct {
 	// unknownAdvice tells the caller what to do when a POST's outcome is
 	// unknown.
 	unknownAdvice string
+	// goneIsDone makes a 404 after an ambiguous attempt a success (status
+	// 404, no error): an earlier attempt of this DELETE did the job.
+	goneIsDone bool
 }
 
 // response is the answer to the last attempt of a request.
@@ -114,6 +117,9 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 		default:
 			apiErr := c.apiError(req, res)
 			resp.status = res.status
+			if res.status == http.StatusNotFound && req.goneIsDone && resp.ambiguous {
+				return resp, nil
+			}
 			lastErr = apiErr
 			noRetry := res.header.Get("X-Should-Retry") == "false"
 			switch {
