@@ -28,14 +28,14 @@ func checkManageable(idp *client.IdentityProvider, diags *diag.Diagnostics) bool
 	if idp.Type != loginMethodTypeSAML {
 		diags.AddError("Login Method Is Not SAML",
 			fmt.Sprintf("Login method %s (%q) is of type %q. zerotrust_saml_login_method manages only login methods of "+
-				"type %q: remove it from this configuration (terraform state rm) and manage it with the official "+
-				"Cloudflare provider.", idp.ID, idp.Name, idp.Type, loginMethodTypeSAML))
+				"type %q. Manage this one with the official Cloudflare provider (and if it is in this state, remove it "+
+				"with terraform state rm).", idp.ID, idp.Name, idp.Type, loginMethodTypeSAML))
 		return false
 	}
 	if idp.ReadOnly {
 		diags.AddError("Login Method Is Read-Only",
 			fmt.Sprintf("Login method %s (%q) is marked read_only by Cloudflare and cannot be changed or deleted through "+
-				"the API. Remove it from this configuration (terraform state rm).", idp.ID, idp.Name))
+				"the API, so Terraform cannot manage it (if it is in this state, remove it with terraform state rm).", idp.ID, idp.Name))
 		return false
 	}
 	return true
