@@ -5,6 +5,33 @@ import (
 	"time"
 )
 
+// Deliberate choices and deviations, in one place:
+//
+//   - Duplicate IdP names are accepted: Cloudflare documents no uniqueness
+//     rule. 409 (access.api.error.conflict, x-should-retry: false) is therefore
+//     produced only by fault injection (FaultConfig.ConflictRate).
+//   - Unknown accounts and zones answer 403/10000, not 404 (assumed: what a
+//     token without access to them sees).
+//   - page/per_page outside the documented bounds answer 400/12130 (assumed).
+//   - The legacy config.idp_public_cert is folded into idp_public_certs and
+//     only idp_public_certs is echoed. Certificates are stored as sent.
+//   - The SAML config is echoed with issuer_url, sso_target_url,
+//     idp_public_certs, sign_request and redirect_url always present;
+//     attributes, email_attribute_name and header_attributes only when set.
+//     Other types echo their config as sent, minus client_secret.
+//   - scim_base_url uses a population UUID distinct from the IdP ID (the
+//     delta's example shows the IdP ID; API.md says <uuid>) so clients that
+//     build the URL instead of reading it fail in tests. It is computed from
+//     the emulator's current address when rendered.
+//   - The API's /scim/users items carry exactly the documented SCIMUser
+//     fields (no userName); the username filter still matches userName.
+//   - refresh_scim_secret is POST without a body and answers the IdP with the
+//     new plaintext secret; it is refused (400/12130) for IdPs that never had
+//     SCIM enabled and for read-only IdPs.
+//   - The client's read_only is ignored; only seeding makes an IdP read-only.
+//   - 429 uses code 10429 and 5xx code 12000: both unpublished, and the spec
+//     requires codes >= 1000 (Cloudflare's observed 971 would violate it).
+//
 // Facts of the API that the emulator builds in. Those marked "assumed" are not
 // published by Cloudflare (see API.md); they are kept together here so that
 // they are easy to find and to change.

@@ -52,7 +52,8 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	s.count(r.Method + " /populations/{population_id}/scim" + scimRouteKey(sub))
 
-	token, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scheme, token, hasBearer := strings.Cut(r.Header.Get("Authorization"), " ")
+	hasBearer = hasBearer && strings.EqualFold(scheme, "Bearer")
 	s.mu.RLock()
 	rec := s.byPopulation[popID]
 	authorized := hasBearer && rec != nil && rec.idp.SCIMConfig.Enabled && rec.secret != "" &&
