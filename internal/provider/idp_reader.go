@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -30,21 +31,29 @@ const listPerPage = 1000
 type scopeCache struct {
 	mu      sync.Mutex
 	entries map[client.Scope]*scopeList
-	flight  singleflight.Group
-	now     func() time.Time
+	// gen counts the writes to each scope. A list is stored only if no write happened while it was
+	// being fetched: a list that started before a write may not show it.
+	gen    map[client.Scope]uint64
+	flight singleflight.Group
+	now    func() time.Time
 }
 
 type scopeList struct {
 	fetched time.Time
 	byID    map[string]client.IdentityProvider
+	// atomic is true when the whole scope came in one page, a snapshot of one moment: a login method
+	// missing from it is gone. A list of several pages can miss a login method that moved between pages
+	// while they were fetched (another one was deleted and one created), so absence from it proves nothing.
+	atomic bool
 }
 
 func newScopeCache(now func() time.Time) *scopeCache {
-	return &scopeCache{entries: map[client.Scope]*scopeList{}, now: now}
+	return &scopeCache{entries: map[client.Scope]*scopeList{}, gen: map[client.Scope]uint64{}, now: now}
 }
 
-// lookup returns the login method from a fresh list of its scope. ok is false when no complete list
-// could be had, and the caller must fall back to a GET.
+// lookup returns the login method from a fresh list of its scope; a nil login method with ok true means
+// it is gone. ok is false when the list cannot tell (it failed, or it spans several pages and lacks the
+// login method), and the caller must fall back to a GET.
 func (c *scopeCache) lookup(ctx context.Context, api *client.Client, scope client.Scope, id string) (idp *client.IdentityProvider, ok bool) {
 	list, err := c.list(ctx, api, scope)
 	if err != nil {
@@ -52,10 +61,19 @@ func (c *scopeCache) lookup(ctx context.Context, api *client.Client, scope clien
 		return nil, false
 	}
 	found, present := list.byID[id]
-	if !present {
+	switch {
+	case present:
+		// A deep copy: the cached entry is shared by every resource of the scope.
+		cp, err := cloneIdentityProvider(&found)
+		if err != nil {
+			return nil, false
+		}
+		return cp, true
+	case list.atomic:
 		return nil, true
+	default:
+		return nil, false
 	}
-	return &found, true
 }
 
 func (c *scopeCache) list(ctx context.Context, api *client.Client, scope client.Scope) (*scopeList, error) {
@@ -66,37 +84,78 @@ func (c *scopeCache) list(ctx context.Context, api *client.Client, scope client.
 	}
 	c.mu.Unlock()
 
-	v, err, _ := c.flight.Do(scope.String(), func() (any, error) {
+	// The list is shared by every caller that joins the flight, so one caller's cancellation must not
+	// fail the others: it runs without the first caller's cancellation, and each caller waits on its own
+	// context. The client's retry bound still ends it.
+	shared := context.WithoutCancel(ctx)
+	ch := c.flight.DoChan(scope.String(), func() (any, error) {
+		c.mu.Lock()
+		gen := c.gen[scope]
+		c.mu.Unlock()
 		started := c.now()
-		all, err := api.ListAllIdentityProviders(ctx, scope, client.ListOptions{PerPage: listPerPage})
+		l, err := fetchScope(shared, api, scope)
 		if err != nil {
 			return nil, err
 		}
-		l := &scopeList{fetched: started, byID: make(map[string]client.IdentityProvider, len(all))}
-		for _, idp := range all {
-			l.byID[idp.ID] = idp
-		}
+		l.fetched = started
 		c.mu.Lock()
-		c.entries[scope] = l
+		if c.gen[scope] == gen {
+			c.entries[scope] = l
+		}
 		c.mu.Unlock()
 		return l, nil
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*scopeList), nil
 	}
-	return v.(*scopeList), nil
 }
 
-// invalidate drops the list of a scope after a write, so the next read sees the write.
+// fetchScope lists every login method of scope, page by page.
+func fetchScope(ctx context.Context, api *client.Client, scope client.Scope) (*scopeList, error) {
+	l := &scopeList{byID: map[string]client.IdentityProvider{}}
+	for page := 1; ; page++ {
+		if page > client.MaxPages {
+			return nil, fmt.Errorf("listing %s stopped after %d pages", scope, client.MaxPages)
+		}
+		items, info, err := api.ListIdentityProviders(ctx, scope, client.ListOptions{Page: page, PerPage: listPerPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, idp := range items {
+			l.byID[idp.ID] = idp
+		}
+		// total_pages says where the list ends; without it, a short page is the last one.
+		last := len(items) < listPerPage
+		if info.TotalPages > 0 {
+			last = page >= info.TotalPages
+		}
+		if page == 1 && last {
+			l.atomic = true
+		}
+		if last || len(items) == 0 {
+			return l, nil
+		}
+	}
+}
+
+// invalidate drops the list of a scope after a write, so the next read sees the write. A list being
+// fetched while the write happens is not stored.
 func (c *scopeCache) invalidate(scope client.Scope) {
 	c.mu.Lock()
 	delete(c.entries, scope)
+	c.gen[scope]++
 	c.mu.Unlock()
 	c.flight.Forget(scope.String())
 }
 
 // readLoginMethod reads one login method for a refresh: from the scope's list when refresh_by_list is
-// on, with one GET otherwise or when the list cannot be had. A missing login method is reported as
+// on, with one GET otherwise or when the list cannot tell. A missing login method is reported as
 // an error for which isGone is true.
 func (d *providerData) readLoginMethod(ctx context.Context, scope client.Scope, id string) (*client.IdentityProvider, error) {
 	if d.refreshByList {
