@@ -116,7 +116,12 @@ func (e *APIError) hasCode(code int) bool {
 	return false
 }
 
+// isAuth: a 5xx is a server error whatever code its body carries (a gateway or an overloaded API may
+// send 10000 with a 5xx); taking it for an auth failure would skip the re-read of an ambiguous write.
 func (e *APIError) isAuth() bool {
+	if e.StatusCode >= 500 {
+		return false
+	}
 	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden ||
 		e.hasCode(CodeMissingAuth) || e.hasCode(CodeAuthentication)
 }

@@ -62,6 +62,19 @@ func TestErrorClasses(t *testing.T) {
 	}
 }
 
+// A 5xx is a server error even when its body carries an auth code: callers re-read after a server error
+// and give up at once after an auth error.
+func TestServerErrorWithAnAuthCodeIsAServerError(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeAPIError(w, http.StatusBadGateway, CodeAuthentication, "internal error")
+	})
+	c, _ := newTestClient(t, api.URL, func(c *Config) { c.MaxRetries = -1 })
+	_, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
+	if !IsServerError(err) || IsAuth(err) || IsValidation(err) || strings.Contains(err.Error(), "Check the credentials") {
+		t.Fatalf("err = %v: want a server error only", err)
+	}
+}
+
 func TestErrorFromABodyThatIsNotTheEnvelope(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
