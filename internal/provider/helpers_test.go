@@ -28,6 +28,9 @@ type testEnv struct {
 	t   *testing.T
 	emu *emulator.TestServer
 	now func() time.Time
+	// apiBaseURL, when set, is where the provider sends API requests instead of the emulator itself
+	// (a front server that interferes with requests, see withFront).
+	apiBaseURL string
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -51,7 +54,15 @@ provider "zerotrust" {
   account_id = %q
   %s
 }
-`, e.emu.WriteToken, e.emu.APIBaseURL(), e.emu.AccountID, strings.Join(extra, "\n  "))
+`, e.emu.WriteToken, e.baseURL(), e.emu.AccountID, strings.Join(extra, "\n  "))
+}
+
+// baseURL is the API base URL the provider is configured with.
+func (e *testEnv) baseURL() string {
+	if e.apiBaseURL != "" {
+		return e.apiBaseURL
+	}
+	return e.emu.APIBaseURL()
 }
 
 // testCert is a throwaway IdP signing certificate.
