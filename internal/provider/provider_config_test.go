@@ -101,7 +101,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envAccountID, e.emu.AccountID)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
+		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
 
 	// The Global API key and e-mail work the same way.
@@ -112,7 +112,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envAccountID, e.emu.AccountID)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
+		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
 }
 

@@ -120,7 +120,9 @@ func TestSAMLLoginMethod_metadataURLPicksUpRotation(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:        func() { served.Store(jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", newCert)) },
+				PreConfig: func() {
+					served.Store(jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", newCert))
+				},
 				Config:           withURL("\n  allow_http = true"),
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
