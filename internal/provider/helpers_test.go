@@ -31,6 +31,8 @@ type testEnv struct {
 	// apiBaseURL, when set, is where the provider sends API requests instead of the emulator itself
 	// (a front server that interferes with requests, see withFront).
 	apiBaseURL string
+	// tokenFromEnv leaves api_token out of the provider block: the provider reads CLOUDFLARE_API_TOKEN.
+	tokenFromEnv bool
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -47,14 +49,18 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 
 // provider renders a provider block for the emulator, with extra lines added.
 func (e *testEnv) provider(extra ...string) string {
+	token := fmt.Sprintf("api_token  = %q", e.emu.WriteToken)
+	if e.tokenFromEnv {
+		token = "# api_token from " + envAPIToken
+	}
 	return fmt.Sprintf(`
 provider "zerotrust" {
-  api_token  = %q
+  %s
   base_url   = %q
   account_id = %q
   %s
 }
-`, e.emu.WriteToken, e.baseURL(), e.emu.AccountID, strings.Join(extra, "\n  "))
+`, token, e.baseURL(), e.emu.AccountID, strings.Join(extra, "\n  "))
 }
 
 // baseURL is the API base URL the provider is configured with.

@@ -1,0 +1,147 @@
+package provider
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+)
+
+// secretScan collects the secrets a test must never find, and the texts it searches.
+type secretScan struct {
+	t       *testing.T
+	secrets map[string]string // value -> what it is
+	texts   map[string]string // where -> text
+}
+
+func (s *secretScan) secret(what, value string) {
+	if value != "" {
+		s.secrets[value] = what
+	}
+}
+
+func (s *secretScan) text(where, text string) { s.texts[where] = text }
+
+// check fails the test for every secret found, naming where, without printing the secret.
+func (s *secretScan) check() {
+	s.t.Helper()
+	for value, what := range s.secrets {
+		for where, text := range s.texts {
+			if i := strings.Index(text, value); i >= 0 {
+				if os.Getenv("ZEROTRUST_SHOW_LEAKS") != "" {
+					s.t.Logf("leak context: %q", text[max(0, i-300):min(len(text), i+100)])
+				}
+				s.t.Errorf("the %s appears in %s", what, where)
+			}
+		}
+	}
+}
+
+func randomHex(t *testing.T, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// A full apply, refresh, plan, failed apply and destroy at TF_LOG=trace write neither the API token nor a
+// SCIM secret to the logs of Terraform and of the provider, nor into any error text. The provider runs in
+// this process; terraform-plugin-testing sends its tflog output and the CLI's log to TF_LOG_PATH_MASK.
+//
+// Not parallel: it sets process environment variables (Go runs it before the parallel tests start).
+func TestSecretsStayOutOfTraceLogsAndErrors(t *testing.T) {
+	logDir := t.TempDir()
+	if d := os.Getenv("ZEROTRUST_KEEP_LOGS"); d != "" {
+		logDir = d
+	}
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+
+	token := "tok-" + randomHex(t, 20)
+	emu := emulator.NewTestServer(t, emulator.Options{Tokens: map[string]emulator.Permission{token: emulator.PermWrite}})
+	e := &testEnv{t: t, emu: emu, now: time.Now}
+	scan := &secretScan{t: t, secrets: map[string]string{}, texts: map[string]string{}}
+	scan.secret("API token", token)
+
+	// The token comes from the environment, as in CI: terraform-plugin-testing itself logs the test's
+	// configuration, so a token written into it would be found in its own log lines.
+	t.Setenv(envAPIToken, token)
+	e.tokenFromEnv = true
+	cert := validCert(t)
+	cfg := explicitLoginMethod(e, cert, `["email"]`)
+	var stepErrors []string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		ErrorCheck: func(err error) error {
+			stepErrors = append(stepErrors, err.Error())
+			if regexp.MustCompile(`Unable to (Create|Read|Update) Login Method`).MatchString(err.Error()) {
+				return nil
+			}
+			return err
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{Config: cfg, PlanOnly: true},
+			{
+				// The API refuses the credential (403), then a create fails with an unknown outcome: both
+				// errors are scanned.
+				PreConfig: func() { emu.RevokeToken(token) },
+				Config:    explicitLoginMethod(e, cert, `["email", "groups"]`),
+			},
+			{
+				PreConfig: func() {
+					emu.AddToken(token, emulator.PermWrite)
+					emu.SetFaults(emulator.FaultConfig{ErrorRate: 1, Routes: []string{routeCreate}})
+				},
+				Config: cfg + `
+resource "zerotrust_saml_login_method" "second" {
+  name            = "Second"
+  issuer_url      = "https://second.example.com"
+  sso_target_url  = "https://second.example.com/sso"
+  idp_public_cert = ` + hclString(cert.PEM) + `
+}
+`,
+			},
+			{PreConfig: func() { emu.SetFaults(emulator.FaultConfig{}) }, Config: cfg},
+		},
+	})
+
+	logs, err := filepath.Glob(filepath.Join(logDir, "*"))
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no logs written to %s (%v)", logDir, err)
+	}
+	var all strings.Builder
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan.text("log "+filepath.Base(p), string(b))
+		all.Write(b)
+	}
+	for i, s := range stepErrors {
+		scan.text(fmt.Sprintf("step error %d", i+1), s)
+	}
+	if len(stepErrors) != 2 {
+		t.Errorf("%d failing steps, want 2 (the refused credential and the failing create): %q", len(stepErrors), stepErrors)
+	}
+	// The scan means something only if the logs hold the provider's own trace output and the API traffic.
+	for _, want := range []string{"] zerotrust: zerotrust API request", "[TRACE] sdk.proto", "response_body", "created SAML login method"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the logs lack %q: the provider's trace output is not captured", want)
+		}
+	}
+	t.Logf("scanned %d log files (%d bytes) and %d error texts", len(logs), all.Len(), len(stepErrors))
+	scan.check()
+}
