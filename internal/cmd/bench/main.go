@@ -1,0 +1,92 @@
+// Command bench measures what plans and applies of many login methods (each with a SCIM config) cost
+// against the emulator: API requests by route, wall time and the provider process's peak memory, with the
+// refresh-by-list cache on and off in the same run. It runs the real CLI with the provider installed from
+// a filesystem mirror, as users run it, and writes BENCHMARKS.md. `make bench` runs it; see scripts/bench.sh.
+//
+// It imports the emulator, never the provider: the provider is the binary under test.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	terraform  string
+	mirror     string
+	version    string
+	work       string
+	out        string
+	sizes      []int
+	latency    time.Duration
+	scim       bool
+	rlOnN      int // N of the cache-on, rate-limited no-change plan
+	rlOffN     int // N of the cache-off, rate-limited no-change plan (extrapolated)
+	changePct  int
+	command    string
+	keepGoing  bool
+	skipRLimit bool
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("bench: ")
+	var o options
+	var sizes, scim string
+	flag.StringVar(&o.terraform, "terraform", "", "Terraform (or OpenTofu) CLI to run")
+	flag.StringVar(&o.mirror, "mirror", "", "filesystem mirror holding the provider build under test")
+	flag.StringVar(&o.version, "version", "", "provider version in the mirror")
+	flag.StringVar(&o.work, "work", ".bench/work", "working directory (recreated)")
+	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report to write")
+	flag.StringVar(&sizes, "n", "10,100,500", "numbers of login methods")
+	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "emulator latency per API request")
+	flag.StringVar(&scim, "scim", "auto", "give each login method a zerotrust_scim_config: true, false or auto (if the provider has it)")
+	flag.IntVar(&o.rlOnN, "rate-limited-n", 500, "N of the no-change plan with the default client rate limit and the cache on")
+	flag.IntVar(&o.rlOffN, "rate-limited-off-n", 100, "N of the no-change plan with the default client rate limit and the cache off")
+	flag.IntVar(&o.changePct, "change-percent", 5, "percentage of login methods changed in the dashboard")
+	flag.BoolVar(&o.skipRLimit, "skip-rate-limited", false, "skip the runs with the default client rate limit")
+	flag.StringVar(&o.command, "command", "make bench", "command recorded in the report")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			log.Fatalf("-n: %q is not a positive number", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if o.terraform == "" || o.mirror == "" || o.version == "" {
+		log.Fatal("-terraform, -mirror and -version are required (scripts/bench.sh sets them)")
+	}
+	switch scim {
+	case "true":
+		o.scim = true
+	case "auto":
+		_, err := os.Stat(filepath.Join("internal", "provider", "scim_config_resource.go"))
+		o.scim = err == nil
+	}
+	if err := run(o); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(o options) error {
+	if err := os.RemoveAll(o.work); err != nil {
+		return err
+	}
+	var results []result
+	for _, n := range o.sizes {
+		rs, err := benchSize(o, n)
+		results = append(results, rs...)
+		if err != nil {
+			writeReport(o, results, err)
+			return fmt.Errorf("N=%d: %w", n, err)
+		}
+	}
+	return writeReport(o, results, nil)
+}
