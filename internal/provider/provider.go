@@ -139,11 +139,15 @@ func (p *zeroTrustProvider) userAgent() string {
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSAMLLoginMethodResource,
+		NewSCIMConfigResource,
 	}
 }
 
 func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewSCIMUsersDataSource,
+		NewSCIMGroupsDataSource,
+	}
 }
 
 func (p *zeroTrustProvider) Functions(context.Context) []func() function.Function {
