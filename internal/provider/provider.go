@@ -145,6 +145,7 @@ func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resourc
 
 func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewSCIMEndpointDataSource,
 		NewSCIMUsersDataSource,
 		NewSCIMGroupsDataSource,
 	}
