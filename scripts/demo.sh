@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 terraform="${TERRAFORM:-$root/.tools/bin/terraform}"
 demo="$root/.demo"
-version="0.0.0-demo"
+version="0.0.1"  # a release version: an empty constraint never selects a pre-release
 account_id="0123456789abcdef0123456789abcdef"
 token="demo-api-token-$(date +%s)-$RANDOM"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1

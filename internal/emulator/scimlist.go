@@ -176,34 +176,19 @@ func (lq scimListQuery) matchesGroup(r *SCIMResource) bool {
 }
 
 func (s *Server) handleSCIMUsers(w http.ResponseWriter, r *http.Request, sc Scope) {
-	lq, aerr := parseSCIMListQuery(r, true)
-	if aerr != nil {
-		aerr.write(w)
-		return
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
-	if rec == nil {
-		notFound().write(w)
-		return
-	}
-	var matched []*SCIMResource
-	for _, u := range rec.users {
-		if lq.matchesUser(u) {
-			matched = append(matched, u)
-		}
-	}
-	items, info := paginate(matched, lq.page, lq.perPage)
-	out := make([]wireSCIMUser, 0, len(items))
-	for _, u := range items {
-		out = append(out, renderSCIMUser(u))
-	}
-	writeResult(w, http.StatusOK, out, info)
+	serveSCIMList(s, w, r, sc, true, func(rec *record) []*SCIMResource { return rec.users },
+		scimListQuery.matchesUser, renderSCIMUser)
 }
 
 func (s *Server) handleSCIMGroups(w http.ResponseWriter, r *http.Request, sc Scope) {
-	lq, aerr := parseSCIMListQuery(r, false)
+	serveSCIMList(s, w, r, sc, false, func(rec *record) []*SCIMResource { return rec.groups },
+		scimListQuery.matchesGroup, renderSCIMGroup)
+}
+
+// serveSCIMList answers the API's paged, filtered list of an IdP's SCIM users or groups.
+func serveSCIMList[T any](s *Server, w http.ResponseWriter, r *http.Request, sc Scope, users bool,
+	resources func(*record) []*SCIMResource, match func(scimListQuery, *SCIMResource) bool, render func(*SCIMResource) T) {
+	lq, aerr := parseSCIMListQuery(r, users)
 	if aerr != nil {
 		aerr.write(w)
 		return
@@ -216,15 +201,15 @@ func (s *Server) handleSCIMGroups(w http.ResponseWriter, r *http.Request, sc Sco
 		return
 	}
 	var matched []*SCIMResource
-	for _, g := range rec.groups {
-		if lq.matchesGroup(g) {
-			matched = append(matched, g)
+	for _, res := range resources(rec) {
+		if match(lq, res) {
+			matched = append(matched, res)
 		}
 	}
 	items, info := paginate(matched, lq.page, lq.perPage)
-	out := make([]wireSCIMGroup, 0, len(items))
-	for _, g := range items {
-		out = append(out, renderSCIMGroup(g))
+	out := make([]T, 0, len(items))
+	for _, res := range items {
+		out = append(out, render(res))
 	}
 	writeResult(w, http.StatusOK, out, info)
 }

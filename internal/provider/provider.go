@@ -138,7 +138,7 @@ func (p *zeroTrustProvider) userAgent() string {
 
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewSAMLLoginMethodResource,
+		func() resource.Resource { return &samlLoginMethodResource{now: p.now} },
 		NewSCIMConfigResource,
 	}
 }

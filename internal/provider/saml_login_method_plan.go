@@ -55,7 +55,7 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 			}
 		}
 		if isSet(in.XML) && in.known() && !resp.Diagnostics.HasError() {
-			loadMetadata(ctx, in, time.Now, &resp.Diagnostics)
+			loadMetadata(ctx, in, r.now, &resp.Diagnostics)
 		}
 		return
 	}
@@ -94,10 +94,7 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now := time.Now
-	if r.data != nil {
-		now = r.data.now
-	}
+	now := r.now
 
 	r.planScope(&plan, cfg, state, resp)
 

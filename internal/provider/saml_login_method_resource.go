@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,10 +23,12 @@ var (
 // loginMethodTypeSAML is the identity provider type this provider manages.
 const loginMethodTypeSAML = "saml"
 
-type samlLoginMethodResource struct{ data *providerData }
-
-// NewSAMLLoginMethodResource is zerotrust_saml_login_method.
-func NewSAMLLoginMethodResource() resource.Resource { return &samlLoginMethodResource{} }
+// samlLoginMethodResource is zerotrust_saml_login_method.
+type samlLoginMethodResource struct {
+	data *providerData
+	// now is the provider's clock; validation runs before the provider is configured, so it is set here.
+	now func() time.Time
+}
 
 func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_saml_login_method"

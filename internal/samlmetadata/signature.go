@@ -32,6 +32,11 @@ type verifiedSignature struct {
 // opts.TrustedSigners, and returns the element goxmldsig verified. Values
 // must be read from that element only.
 func verifySignature(root *etree.Element, opts Options) (*verifiedSignature, error) {
+	for i, s := range opts.TrustedSigners {
+		if s == nil {
+			return nil, fail(ErrSignerUntrusted, "trusted signer %d is empty; give the metadata-signing certificate", i+1)
+		}
+	}
 	sigs := children(root, NamespaceDSig, "Signature")
 	switch len(sigs) {
 	case 0:

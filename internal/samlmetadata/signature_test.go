@@ -128,6 +128,7 @@ func TestSignaturePolicy(t *testing.T) {
 		{"tampered location", []byte(strings.Replace(string(sha256Doc), "https://idp.example/sso", "https://evil.example/sso", 1)), trust(s.cert), ErrSignatureInvalid},
 		{"wrapped in Extensions", wrapInExtensions(t, sha256Doc), trust(s.cert), ErrSignatureMissing},
 		{"second signature", duplicateSignature(t, sha256Doc), trust(s.cert), ErrSignatureInvalid},
+		{"nil signer", sha256Doc, trust(nil), ErrSignerUntrusted},
 	}
 	for _, tc := range cases {
 		_, err := Parse(tc.data, tc.opts)
