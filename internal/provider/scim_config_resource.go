@@ -236,6 +236,9 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 	case firstEnabled:
 		warnNoSecret(&resp.Diagnostics, id, "the API's answer to the request that enabled SCIM was lost and the request "+
 			"was repeated, so the API returned the secret redacted")
+	case plan.Secret.IsNull() && plan.Enabled.ValueBool():
+		warnNoSecret(&resp.Diagnostics, id, "none was captured (the SCIM config was imported, or SCIM had been enabled "+
+			"before this resource managed it)")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
