@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on this machine: start the Cloudflare API emulator, install the provider from a
-# local filesystem mirror, `terraform init` and `apply` examples/jumpcloud, print its outputs, then plan
-# again and fail unless that plan is empty. Stops the emulator it started, whatever happens.
+# local filesystem mirror, `terraform init` and `apply` examples/jumpcloud, print its outputs, check that the
+# SCIM endpoint accepts the captured secret, then plan again and fail unless that plan is empty. Stops the
+# emulator it started, whatever happens.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,6 +58,15 @@ echo "==> terraform apply"
 tf apply -input=false -auto-approve -no-color
 echo "==> outputs"
 tf output -no-color
+echo "==> SCIM: the endpoint and the captured secret work (as JumpCloud would use them)"
+scim_base_url="$(tf output -raw scim_base_url)"
+# The secret goes to curl in a header file only this user can read, never on a command line.
+(umask 077 && printf 'Authorization: Bearer %s\n' "$(tf output -raw scim_secret)" >"$demo/scim-auth-header")
+scim_status="$(curl -sS -o /dev/null -w '%{http_code}' -H @"$demo/scim-auth-header" \
+  -H 'Accept: application/scim+json' "$scim_base_url/Users")"
+rm -f "$demo/scim-auth-header"
+[ "$scim_status" = 200 ] || { echo "==> demo FAILED: GET $scim_base_url/Users with the secret answered $scim_status" >&2; exit 1; }
+echo "    GET $scim_base_url/Users with the secret: $scim_status"
 echo "==> terraform plan (must be empty)"
 set +e
 tf plan -input=false -detailed-exitcode -no-color

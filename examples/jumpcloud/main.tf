@@ -32,6 +32,17 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
   }
 }
 
+# "Synchronize users and groups" of the guide: turn SCIM on with the guide's options.
+resource "zerotrust_scim_config" "jumpcloud" {
+  login_method_id          = zerotrust_saml_login_method.jumpcloud.id
+  user_deprovision         = true     # Enable user deprovisioning
+  seat_deprovision         = true     # Remove user seat on deprovision
+  identity_update_behavior = "reauth" # Group membership change reauthentication
+
+  # Change this number to regenerate the SCIM secret (the old one stops working at once).
+  # secret_version = 1
+}
+
 output "login_method_id" {
   description = "ID of the login method in Zero Trust."
   value       = zerotrust_saml_login_method.jumpcloud.id
@@ -45,4 +56,15 @@ output "acs_url" {
 output "certificate_expiry" {
   description = "When JumpCloud's signing certificate expires."
   value       = [for c in zerotrust_saml_login_method.jumpcloud.certificates : c.not_after]
+}
+
+output "scim_base_url" {
+  description = "Paste into JumpCloud: Identity Management > Base URL."
+  value       = zerotrust_scim_config.jumpcloud.scim_base_url
+}
+
+output "scim_secret" {
+  description = "Paste into JumpCloud: Identity Management > Token Key. Cloudflare shows it only once; read it with `terraform output -raw scim_secret`."
+  value       = zerotrust_scim_config.jumpcloud.secret
+  sensitive   = true
 }

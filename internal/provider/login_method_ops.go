@@ -198,3 +198,13 @@ func sameForWrite(a, b *client.IdentityProvider) bool {
 	sa, sb := strip(a), strip(b)
 	return sa != "" && sa == sb
 }
+
+// refreshSCIMSecret regenerates the SCIM secret of a login method under the login method's lock, so it
+// never runs between the read and the write of a read-modify-write of the same login method.
+func (d *providerData) refreshSCIMSecret(ctx context.Context, scope client.Scope, id string) (*client.IdentityProvider, error) {
+	unlock := d.locks.Lock(lockKey(scope, id))
+	defer unlock()
+	refreshed, err := d.client.RefreshSCIMSecret(ctx, scope, id)
+	d.wrote(scope)
+	return refreshed, err
+}

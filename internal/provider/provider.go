@@ -139,11 +139,16 @@ func (p *zeroTrustProvider) userAgent() string {
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return &samlLoginMethodResource{now: p.now} },
+		NewSCIMConfigResource,
 	}
 }
 
 func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewSCIMEndpointDataSource,
+		NewSCIMUsersDataSource,
+		NewSCIMGroupsDataSource,
+	}
 }
 
 func (p *zeroTrustProvider) Functions(context.Context) []func() function.Function {

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// ValidateConfig refuses seat_deprovision without user_deprovision, which the API would refuse at apply.
+func (r *scimConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg scimConfigModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if isSet(cfg.SeatDeprovision) && cfg.SeatDeprovision.ValueBool() && !cfg.UserDeprovision.IsUnknown() && !cfg.UserDeprovision.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("seat_deprovision"), "Seat Deprovisioning Needs User Deprovisioning",
+			"seat_deprovision = true removes the Zero Trust seat of a user the IdP deprovisions, which Cloudflare only does "+
+				"when user deprovisioning is on. Set user_deprovision = true as well, or remove seat_deprovision.")
+	}
+}
+
+// ModifyPlan fills in the default account, and says which computed values change: the secret is unknown
+// when secret_version asks for a new one or SCIM is enabled for the first time, and otherwise stays what
+// state holds; the endpoint is unknown until SCIM was first enabled.
+func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, cfg scimConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var state *scimConfigModel
+	if !req.State.Raw.IsNull() {
+		state = &scimConfigModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var stateAccount *types.String
+	if state != nil {
+		stateAccount = &state.AccountID
+	}
+	planDefaultAccount(r.data, cfg.AccountID, cfg.ZoneID, &plan.AccountID, stateAccount, "login method", resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = plan.LoginMethodID
+
+	// A new resource, or one moving to another login method, learns both from the API.
+	if state == nil || !state.LoginMethodID.Equal(plan.LoginMethodID) || !state.AccountID.Equal(plan.AccountID) || !state.ZoneID.Equal(plan.ZoneID) {
+		plan.SCIMBaseURL, plan.Secret = types.StringUnknown(), types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+
+	enabling := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()
+	firstEnable := state.SCIMBaseURL.IsNull() && enabling
+	plan.SCIMBaseURL, plan.Secret = state.SCIMBaseURL, state.Secret
+	if firstEnable {
+		plan.SCIMBaseURL = types.StringUnknown()
+	}
+	if firstEnable || plan.SecretVersion.IsUnknown() || secretVersionChanged(state.SecretVersion, plan.SecretVersion) {
+		plan.Secret = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planDefaultAccount fills account_id from the provider when neither account_id nor zone_id is
+// configured, and replaces the resource when that default moves it to another account.
+func planDefaultAccount(d *providerData, cfgAccount, cfgZone types.String, planAccount, stateAccount *types.String, thing string, resp *resource.ModifyPlanResponse) {
+	switch {
+	case !cfgZone.IsNull():
+		*planAccount = types.StringNull()
+	case !cfgAccount.IsNull():
+	case d != nil && d.accountID != "":
+		*planAccount = types.StringValue(d.accountID)
+	case d != nil && d.client == nil:
+		*planAccount = types.StringUnknown()
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Account",
+			"The "+thing+" needs an account or a zone: set account_id or zone_id, or account_id in the provider "+
+				"block (or the "+envAccountID+" environment variable).")
+		return
+	}
+	if stateAccount != nil && !planAccount.IsUnknown() && !stateAccount.Equal(*planAccount) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
+	}
+}

@@ -1,0 +1,306 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*scimConfigResource)(nil)
+	_ resource.ResourceWithImportState    = (*scimConfigResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*scimConfigResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*scimConfigResource)(nil)
+)
+
+type scimConfigResource struct{ data *providerData }
+
+// NewSCIMConfigResource is zerotrust_scim_config.
+func NewSCIMConfigResource() resource.Resource { return &scimConfigResource{} }
+
+func (r *scimConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_config"
+}
+
+func (r *scimConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// applyTo writes the SCIM settings this resource owns into scim_config, keeping the keys it does not own.
+func (m scimConfigModel) applyTo(idp *client.IdentityProvider) {
+	if idp.SCIMConfig == nil {
+		idp.SCIMConfig = &client.SCIMConfig{}
+	}
+	idp.SCIMConfig.Enabled = m.Enabled.ValueBool()
+	idp.SCIMConfig.UserDeprovision = m.UserDeprovision.ValueBool()
+	idp.SCIMConfig.SeatDeprovision = m.SeatDeprovision.ValueBool()
+	idp.SCIMConfig.IdentityUpdateBehavior = m.IdentityUpdateBehavior.ValueString()
+}
+
+// readFrom sets the settings and the endpoint from the API. It never touches secret or secret_version:
+// the API only ever shows a redacted secret on a read.
+func (m *scimConfigModel) readFrom(idp *client.IdentityProvider) {
+	sc := client.SCIMConfig{}
+	if idp.SCIMConfig != nil {
+		sc = *idp.SCIMConfig
+	}
+	m.ID = types.StringValue(idp.ID)
+	m.LoginMethodID = types.StringValue(idp.ID)
+	m.Enabled = types.BoolValue(sc.Enabled)
+	m.UserDeprovision = types.BoolValue(sc.UserDeprovision)
+	m.SeatDeprovision = types.BoolValue(sc.SeatDeprovision)
+	behavior := sc.IdentityUpdateBehavior
+	if behavior == "" {
+		behavior = defaultIdentityUpdateBehavior
+	}
+	m.IdentityUpdateBehavior = types.StringValue(behavior)
+	if sc.SCIMBaseURL != "" {
+		m.SCIMBaseURL = types.StringValue(sc.SCIMBaseURL)
+	} else if m.SCIMBaseURL.IsUnknown() {
+		m.SCIMBaseURL = types.StringNull()
+	}
+}
+
+// everEnabled reports whether SCIM was ever switched on for the login method: only then is there a secret.
+func everEnabled(idp *client.IdentityProvider) bool {
+	return idp.SCIMConfig != nil && idp.SCIMConfig.SCIMBaseURL != ""
+}
+
+// checkSCIMManageable refuses login methods whose SCIM settings this provider must not change.
+func checkSCIMManageable(idp *client.IdentityProvider, diags *diag.Diagnostics) bool {
+	if idp.Type != loginMethodTypeSAML {
+		diags.AddAttributeError(path.Root("login_method_id"), "Login Method Is Not SAML",
+			fmt.Sprintf("Login method %s (%q) is of type %q. zerotrust_scim_config manages SCIM only for login methods "+
+				"of type %q. Manage this one's SCIM settings with the official Cloudflare provider.", idp.ID, idp.Name, idp.Type, loginMethodTypeSAML))
+		return false
+	}
+	if idp.ReadOnly {
+		diags.AddAttributeError(path.Root("login_method_id"), "Login Method Is Read-Only",
+			fmt.Sprintf("Login method %s (%q) is marked read_only by Cloudflare, so its SCIM settings cannot be changed through the API.", idp.ID, idp.Name))
+		return false
+	}
+	return true
+}
+
+// warnNoSecret explains why secret is null and how to get one. It never rotates on its own: an IdP may be
+// using the current secret.
+func warnNoSecret(diags *diag.Diagnostics, id, why string) {
+	diags.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Available",
+		fmt.Sprintf("The SCIM secret of login method %s is not available in plaintext: %s. Cloudflare shows it only once, "+
+			"so secret stays null. The current secret keeps working for an IdP that already has it. To get a new one, set "+
+			"or change secret_version on this resource and apply; the old secret then stops working.", id, why))
+}
+
+func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Enable SCIM") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Unable to Enable SCIM", err.Error())
+		return
+	}
+	id := plan.LoginMethodID.ValueString()
+	wasEnabled := false
+	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkSCIMManageable(idp, &resp.Diagnostics) {
+			return errNotManageable
+		}
+		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
+		plan.applyTo(idp)
+		return nil
+	})
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Enable SCIM",
+			fmt.Sprintf("Configuring SCIM of login method %s in %s failed: %s", id, scope, err))
+		return
+	}
+	tflog.Info(ctx, "configured SCIM of a login method", map[string]any{"id": id, "scope": scope.String(), "enabled": plan.Enabled.ValueBool()})
+	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
+	plan.readFrom(updated)
+	plan.Secret = types.StringNull()
+	switch {
+	case updated.SCIMConfig != nil && updated.SCIMConfig.SecretAvailable():
+		plan.Secret = types.StringValue(updated.SCIMConfig.Secret)
+	case !plan.Enabled.ValueBool():
+		// SCIM stays off: there is no secret to hand out yet; enabling it later captures one.
+	case wasEnabled:
+		warnNoSecret(&resp.Diagnostics, id, "SCIM was already enabled before this resource managed it")
+	default:
+		warnNoSecret(&resp.Diagnostics, id, "the API's answer to the request that enabled SCIM was lost and the request "+
+			"was repeated, or SCIM had been enabled before, so the API returned the secret redacted")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimConfigModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data != nil && r.data.client == nil {
+		tflog.Debug(ctx, "provider not configured yet; keeping the SCIM config's state", map[string]any{"reason": r.data.unconfigured})
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics, "Read SCIM Config") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read SCIM Config", err.Error())
+		return
+	}
+	id := state.LoginMethodID.ValueString()
+	if id == "" {
+		id = state.ID.ValueString()
+	}
+	idp, err := r.data.readLoginMethod(ctx, scope, id)
+	if isGone(err) {
+		tflog.Warn(ctx, "the login method of the SCIM config is gone; removing the SCIM config from state", map[string]any{"id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read SCIM Config",
+			fmt.Sprintf("Reading login method %s in %s failed: %s", id, scope, err))
+		return
+	}
+	state.AccountID, state.ZoneID = scopeAttributes(scope)
+	state.readFrom(idp)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Update SCIM Config") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update SCIM Config", err.Error())
+		return
+	}
+	id := plan.LoginMethodID.ValueString()
+	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkSCIMManageable(idp, &resp.Diagnostics) {
+			return errNotManageable
+		}
+		plan.applyTo(idp)
+		return nil
+	})
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update SCIM Config",
+			fmt.Sprintf("Configuring SCIM of login method %s in %s failed: %s", id, scope, err))
+		return
+	}
+	firstEnabled := state.SCIMBaseURL.IsNull() && everEnabled(updated)
+	plan.readFrom(updated)
+	plan.Secret = state.Secret
+	switch {
+	case updated.SCIMConfig != nil && updated.SCIMConfig.SecretAvailable():
+		plan.Secret = types.StringValue(updated.SCIMConfig.Secret)
+	case secretVersionChanged(state.SecretVersion, plan.SecretVersion) && everEnabled(updated):
+		secret, err := r.rotate(ctx, scope, id)
+		if err != nil {
+			// Keep the old secret_version in state, so the next apply asks for a new secret again.
+			plan.SecretVersion = state.SecretVersion
+			resp.Diagnostics.AddAttributeError(path.Root("secret_version"), "Unable to Regenerate SCIM Secret",
+				fmt.Sprintf("The SCIM settings of login method %s were applied, but regenerating its secret failed: %s. "+
+					"Apply again to regenerate it.", id, err))
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			return
+		}
+		plan.Secret = types.StringValue(secret)
+	case firstEnabled:
+		warnNoSecret(&resp.Diagnostics, id, "the API's answer to the request that enabled SCIM was lost and the request "+
+			"was repeated, so the API returned the secret redacted")
+	case plan.Secret.IsNull() && plan.Enabled.ValueBool():
+		warnNoSecret(&resp.Diagnostics, id, "none was captured (the SCIM config was imported, or SCIM had been enabled "+
+			"before this resource managed it)")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// rotate regenerates the SCIM secret and returns the new one.
+func (r *scimConfigResource) rotate(ctx context.Context, scope client.Scope, id string) (string, error) {
+	refreshed, err := r.data.refreshSCIMSecret(ctx, scope, id)
+	if err != nil {
+		return "", err
+	}
+	if refreshed.SCIMConfig == nil || !refreshed.SCIMConfig.SecretAvailable() {
+		return "", errors.New("the API's answer carried no plaintext secret")
+	}
+	tflog.Info(ctx, "regenerated the SCIM secret", map[string]any{"id": id})
+	return refreshed.SCIMConfig.Secret, nil
+}
+
+// secretVersionChanged reports whether secret_version asks for a new secret: it was set or changed.
+// Removing it keeps the secret.
+func secretVersionChanged(prior, planned types.Int64) bool {
+	return !planned.IsNull() && !planned.Equal(prior)
+}
+
+func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimConfigModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Disable SCIM") {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Disable SCIM", err.Error())
+		return
+	}
+	id := state.LoginMethodID.ValueString()
+	_, err = r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if idp.SCIMConfig == nil {
+			idp.SCIMConfig = &client.SCIMConfig{}
+		}
+		idp.SCIMConfig.Enabled = false
+		return nil
+	})
+	if err != nil && !isGone(err) {
+		resp.Diagnostics.AddError("Unable to Disable SCIM",
+			fmt.Sprintf("Switching SCIM off for login method %s in %s failed: %s", id, scope, err))
+	}
+}
+
+func (r *scimConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	scope, id, err := parseImportID(req.ID, r.data)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Import SCIM Config", err.Error())
+		return
+	}
+	accountID, zoneID := scopeAttributes(scope)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login_method_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
+	resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
+		"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
+			"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+
+			"secret then stops working.")
+}
