@@ -33,6 +33,9 @@ type drillMethod struct {
 	sso   string
 	attrs []string
 	cert  testCert
+	// The SCIM config of the login method.
+	behavior        string
+	seatDeprovision bool
 }
 
 // drillPlan is the set of login methods of one drill step, by resource key.
@@ -45,10 +48,12 @@ func newDrillPlan(n int, certs []testCert, changed func(i int) bool) drillPlan {
 		m := drillMethod{
 			name: "Drill " + key, sso: "https://sso.example.com/saml2/" + key,
 			attrs: []string{"email"}, cert: certs[i%len(certs)],
+			behavior: "automatic", seatDeprovision: false,
 		}
 		if changed(i) {
 			m.attrs = []string{"email", "groups"}
 			m.sso += "/v2"
+			m.behavior, m.seatDeprovision = "reauth", true
 		}
 		p[key] = m
 	}
@@ -62,8 +67,8 @@ func (p drillPlan) config(e *testEnv) string {
 	b.WriteString("locals {\n  methods = [\n")
 	for _, key := range p.keys() {
 		m := p[key]
-		fmt.Fprintf(&b, "    { key = %q, name = %q, sso = %q, attrs = %s, cert = %s },\n",
-			key, m.name, m.sso, hclList(m.attrs), hclString(m.cert.PEM))
+		fmt.Fprintf(&b, "    { key = %q, name = %q, sso = %q, attrs = %s, cert = %s, behavior = %q, seat = %t },\n",
+			key, m.name, m.sso, hclList(m.attrs), hclString(m.cert.PEM), m.behavior, m.seatDeprovision)
 	}
 	b.WriteString(`  ]
 }
@@ -75,6 +80,14 @@ resource "zerotrust_saml_login_method" "drill" {
   sso_target_url  = local.methods[count.index].sso
   idp_public_cert = local.methods[count.index].cert
   attributes      = local.methods[count.index].attrs
+}
+
+resource "zerotrust_scim_config" "drill" {
+  count                    = length(local.methods)
+  login_method_id          = zerotrust_saml_login_method.drill[count.index].id
+  user_deprovision         = true
+  seat_deprovision         = local.methods[count.index].seat
+  identity_update_behavior = local.methods[count.index].behavior
 }
 `)
 	return b.String()
@@ -128,6 +141,13 @@ func (p drillPlan) check(e *testEnv) resource.TestCheckFunc {
 				problems = append(problems, fmt.Sprintf("%s: emulator holds sso %q attributes %v, want %q %v (lost update)",
 					key, idp.Config.SSOTargetURL, idp.Config.Attributes, want.sso, want.attrs))
 			}
+			wantSCIM := emulator.SCIMConfig{Enabled: true, UserDeprovision: true, SeatDeprovision: want.seatDeprovision, IdentityUpdateBehavior: want.behavior}
+			if idp.SCIMConfig != wantSCIM {
+				problems = append(problems, fmt.Sprintf("%s: emulator holds SCIM %+v, want %+v (lost update)", key, idp.SCIMConfig, wantSCIM))
+			}
+			if sc := s.RootModule().Resources[fmt.Sprintf("zerotrust_scim_config.drill.%d", i)]; sc == nil || sc.Primary.ID != idp.ID {
+				problems = append(problems, fmt.Sprintf("%s: the SCIM config in state is not that of login method %s", key, idp.ID))
+			}
 		}
 		if len(problems) > 0 {
 			return fmt.Errorf("fault drill:\n  %s", strings.Join(problems, "\n  "))
@@ -149,7 +169,7 @@ func drillSize(t *testing.T) int {
 	return n
 }
 
-// The fault drill: create N login methods, then change a quarter of them, while the API fails 10 % of
+// The fault drill: create N login methods each with a SCIM config, then change a quarter of both, while the API fails 10 % of
 // requests, rate-limits in bursts, drops 2 % of connections and loses 2 % of write responses after the
 // write. Afterwards the emulator holds exactly the N login methods with the configured values, and plans
 // (refreshes through the same faults) are empty.

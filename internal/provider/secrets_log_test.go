@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
@@ -54,8 +55,8 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// A full apply, refresh, plan, failed apply and destroy at TF_LOG=trace write neither the API token nor a
-// SCIM secret to the logs of Terraform and of the provider, nor into any error text. The provider runs in
+// A full apply (SCIM on, secret captured), refresh, plan, secret rotation, failed applies and destroy at
+// TF_LOG=trace write neither the API token nor a SCIM secret to the logs of Terraform and of the provider, nor into any error text. The provider runs in
 // this process; terraform-plugin-testing sends its tflog output and the CLI's log to TF_LOG_PATH_MASK.
 //
 // Not parallel: it sets process environment variables (Go runs it before the parallel tests start).
@@ -79,7 +80,31 @@ func TestSecretsStayOutOfTraceLogsAndErrors(t *testing.T) {
 	t.Setenv(envAPIToken, token)
 	e.tokenFromEnv = true
 	cert := validCert(t)
-	cfg := explicitLoginMethod(e, cert, `["email"]`)
+	scimConfig := func(version int) string {
+		return `
+resource "zerotrust_scim_config" "jumpcloud" {
+  login_method_id          = zerotrust_saml_login_method.jumpcloud.id
+  user_deprovision         = true
+  identity_update_behavior = "reauth"
+  secret_version           = ` + fmt.Sprint(version) + `
+}
+
+output "scim_secret" {
+  value     = zerotrust_scim_config.jumpcloud.secret
+  sensitive = true
+}
+`
+	}
+	cfg := explicitLoginMethod(e, cert, `["email"]`) + scimConfig(1)
+	// Every SCIM secret the emulator issues is searched for: the first, and the one after rotation.
+	recordSecret := func(*terraform.State) error {
+		for _, idp := range emu.List(emu.AccountScope()) {
+			if secret, ok := emu.SCIMSecret(emu.AccountScope(), idp.ID); ok {
+				scan.secret("SCIM secret of "+idp.Name, secret)
+			}
+		}
+		return nil
+	}
 	var stepErrors []string
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -91,20 +116,21 @@ func TestSecretsStayOutOfTraceLogsAndErrors(t *testing.T) {
 			return err
 		},
 		Steps: []resource.TestStep{
-			{Config: cfg},
+			{Config: cfg, Check: recordSecret},
 			{Config: cfg, PlanOnly: true},
+			{Config: explicitLoginMethod(e, cert, `["email"]`) + scimConfig(2), Check: recordSecret},
 			{
 				// The API refuses the credential (403), then a create fails with an unknown outcome: both
 				// errors are scanned.
 				PreConfig: func() { emu.RevokeToken(token) },
-				Config:    explicitLoginMethod(e, cert, `["email", "groups"]`),
+				Config:    explicitLoginMethod(e, cert, `["email", "groups"]`) + scimConfig(2),
 			},
 			{
 				PreConfig: func() {
 					emu.AddToken(token, emulator.PermWrite)
 					emu.SetFaults(emulator.FaultConfig{ErrorRate: 1, Routes: []string{routeCreate}})
 				},
-				Config: cfg + `
+				Config: explicitLoginMethod(e, cert, `["email"]`) + scimConfig(2) + `
 resource "zerotrust_saml_login_method" "second" {
   name            = "Second"
   issuer_url      = "https://second.example.com"
@@ -113,7 +139,7 @@ resource "zerotrust_saml_login_method" "second" {
 }
 `,
 			},
-			{PreConfig: func() { emu.SetFaults(emulator.FaultConfig{}) }, Config: cfg},
+			{PreConfig: func() { emu.SetFaults(emulator.FaultConfig{}) }, Config: explicitLoginMethod(e, cert, `["email"]`) + scimConfig(2)},
 		},
 	})
 
@@ -132,6 +158,9 @@ resource "zerotrust_saml_login_method" "second" {
 	}
 	for i, s := range stepErrors {
 		scan.text(fmt.Sprintf("step error %d", i+1), s)
+	}
+	if n := len(scan.secrets); n != 3 {
+		t.Errorf("%d secrets searched, want 3 (the token and two SCIM secrets)", n)
 	}
 	if len(stepErrors) != 2 {
 		t.Errorf("%d failing steps, want 2 (the refused credential and the failing create): %q", len(stepErrors), stepErrors)
