@@ -32,6 +32,7 @@ type options struct {
 	command    string
 	keepGoing  bool
 	skipRLimit bool
+	loadStart  string
 }
 
 func main() {
@@ -76,6 +77,7 @@ func main() {
 }
 
 func run(o options) error {
+	o.loadStart = loadAverage()
 	if err := os.RemoveAll(o.work); err != nil {
 		return err
 	}

@@ -104,6 +104,19 @@ func machine() string {
 		strings.TrimSpace(string(kernel)), runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
 
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
 func gitCommit() string {
 	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
 	if err != nil {
@@ -175,7 +188,8 @@ func writeReport(o options, rs []result, runErr error) error {
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Produced by `%s` (scripts/bench.sh → internal/cmd/bench) on %s at commit %s.\n\n",
 		o.command, time.Now().UTC().Format("2006-01-02 15:04 UTC"), gitCommit())
-	fmt.Fprintf(&b, "- Machine: %s\n", machine())
+	fmt.Fprintf(&b, "- Machine: %s; load average (1, 5, 15 min) at the start %s and at the end %s — the machine is shared, so other work may have run alongside.\n",
+		machine(), o.loadStart, loadAverage())
 	fmt.Fprintf(&b, "- CLI: %s, default `-parallelism` (10); the provider is a release-style build installed from a filesystem mirror.\n", cliVersion(o.terraform))
 	fmt.Fprintf(&b, "- API: the emulator in the harness process on 127.0.0.1, %s latency on every API request.\n", o.latency)
 	scim := "each with a `zerotrust_scim_config` (SCIM on, deprovisioning, `reauth`)"
