@@ -1,7 +1,7 @@
 # After the migration: the login method the official Cloudflare provider created, now managed by
 # zerotrust_saml_login_method from JumpCloud's metadata. Step 1 of the guide removed it from the official
-# provider's state; this import block adopts it, and the first plan shows "1 to import, 0 to add,
-# 0 to change, 0 to destroy".
+# provider's state; this import block adopts it. The first plan imports it with metadata_xml entering state
+# (an update that sends nothing to Cloudflare), and every plan after that is empty.
 terraform {
   required_providers {
     zerotrust = {
