@@ -152,7 +152,9 @@ func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.Dat
 }
 
 func (p *zeroTrustProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewParseSAMLMetadataFunction,
+	}
 }
 
 // attrPath is a shorthand for a top-level attribute path in diagnostics.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
@@ -113,4 +115,28 @@ func (k *keyedMutex) Lock(key string) func() {
 	k.mu.Unlock()
 	m.Lock()
 	return m.Unlock
+}
+
+// begin prepares a resource's API call: it checks that the provider can make calls, masks credentials
+// in the call's logs and resolves the scope. ok is false once an error has been added.
+func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics, action string, accountID, zoneID types.String) (context.Context, client.Scope, bool) {
+	if diags.HasError() || !d.ready(diags, action) {
+		return ctx, client.Scope{}, false
+	}
+	scope, err := scopeFrom(accountID, zoneID, d)
+	if err != nil {
+		diags.AddAttributeError(path.Root("account_id"), "Unable to "+action, err.Error())
+		return ctx, client.Scope{}, false
+	}
+	return d.logContext(ctx), scope, true
+}
+
+// beginRead is begin for a refresh. While the provider's configuration is not known yet (credentials
+// from a resource applied in this run), it reports !ok without an error, so the state stays as it is.
+func (d *providerData) beginRead(ctx context.Context, diags *diag.Diagnostics, action string, accountID, zoneID types.String) (context.Context, client.Scope, bool) {
+	if d != nil && d.client == nil {
+		tflog.Debug(ctx, "provider not configured yet; keeping the state as it is", map[string]any{"reason": d.unconfigured})
+		return ctx, client.Scope{}, false
+	}
+	return d.begin(ctx, diags, action, accountID, zoneID)
 }

@@ -96,7 +96,11 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	now := r.now
 
-	r.planScope(&plan, cfg, state, resp)
+	var stateAccount *types.String
+	if state != nil {
+		stateAccount = &state.AccountID
+	}
+	planDefaultAccount(r.data, cfg.AccountID, cfg.ZoneID, &plan.AccountID, stateAccount, "login method", resp)
 
 	in := plan.metadataInput()
 	switch {
@@ -129,28 +133,6 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-// planScope fills account_id from the provider when neither account_id nor zone_id is configured, and
-// replaces the login method when that default moves it to another account.
-func (r *samlLoginMethodResource) planScope(plan *samlLoginMethodModel, cfg samlLoginMethodModel, state *samlLoginMethodModel, resp *resource.ModifyPlanResponse) {
-	switch {
-	case !cfg.ZoneID.IsNull():
-		plan.AccountID = types.StringNull()
-	case !cfg.AccountID.IsNull():
-	case r.data != nil && r.data.accountID != "":
-		plan.AccountID = types.StringValue(r.data.accountID)
-	case r.data != nil && r.data.client == nil:
-		plan.AccountID = types.StringUnknown()
-	default:
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Account",
-			"The login method needs an account or a zone: set account_id or zone_id on the resource, or account_id "+
-				"in the provider block (or the "+envAccountID+" environment variable).")
-		return
-	}
-	if state != nil && !plan.AccountID.IsUnknown() && !state.AccountID.Equal(plan.AccountID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
-	}
 }
 
 // warnExpiringCerts warns, at plan time, about certificates that expired or expire within the window.

@@ -41,13 +41,8 @@ func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.Conf
 func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan samlLoginMethodModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Create Login Method") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Unable to Create Login Method", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Create Login Method", plan.AccountID, plan.ZoneID)
+	if !ok {
 		return
 	}
 	want := client.IdentityProvider{Name: plan.Name.ValueString(), Type: loginMethodTypeSAML}
@@ -72,21 +67,8 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state samlLoginMethodModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.data != nil && r.data.client == nil {
-		// The provider's credentials come from a resource applied in this run: keep the state as it is.
-		tflog.Debug(ctx, "provider not configured yet; keeping the login method's state", map[string]any{"reason": r.data.unconfigured})
-		return
-	}
-	if !r.data.ready(&resp.Diagnostics, "Read Login Method") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Login Method", err.Error())
+	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
+	if !ok {
 		return
 	}
 	idp, err := r.data.readLoginMethod(ctx, scope, state.ID.ValueString())
@@ -111,13 +93,8 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan samlLoginMethodModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Update Login Method") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Login Method", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update Login Method", plan.AccountID, plan.ZoneID)
+	if !ok {
 		return
 	}
 	id := plan.ID.ValueString()
@@ -147,19 +124,14 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state samlLoginMethodModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Delete Login Method") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Delete Login Method", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Delete Login Method", state.AccountID, state.ZoneID)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
 	unlock := r.data.locks.Lock(lockKey(scope, id))
 	defer unlock()
-	err = r.data.client.DeleteIdentityProvider(ctx, scope, id)
+	err := r.data.client.DeleteIdentityProvider(ctx, scope, id)
 	r.data.wrote(scope)
 	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Unable to Delete Login Method",

@@ -99,9 +99,9 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"metadata_xml": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The IdP's SAML 2.0 metadata XML, typically `file(\"JumpCloud-saml2-metadata.xml\")`. " +
+				MarkdownDescription: "The IdP's SAML 2.0 metadata XML, typically `file(\"${path.module}/JumpCloud-saml2-metadata.xml\")`. " +
 					"`issuer_url`, `sso_target_url` and `idp_public_cert` are read from it at plan time. Hostile or broken " +
-					"metadata (DOCTYPE, several IdPs, no signing certificate, a non-https SSO URL, …) fails the plan. " +
+					"metadata (DOCTYPE, several IdPs, no signing certificate, a non-https SSO URL, …) fails `terraform validate` and the plan. " +
 					"Conflicts with `metadata_url` and with explicit `issuer_url`, `sso_target_url` and `idp_public_cert`.",
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("metadata_url")), stringvalidator.LengthAtLeast(1)},
 			},
@@ -166,7 +166,7 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 			"attributes": schema.ListAttribute{
 				ElementType:         types.StringType,
 				Optional:            true,
-				MarkdownDescription: "SAML attributes from the IdP's assertion to pass into the Access JWT (JumpCloud guide: *SAML attributes*).",
+				MarkdownDescription: "SAML attributes from the IdP's assertion to pass into the Access JWT (dashboard: *SAML attributes*), for example `[\"email\", \"groups\"]`.",
 				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"email_attribute_name": schema.StringAttribute{
@@ -178,19 +178,19 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
-				MarkdownDescription: "Sign the SAML authentication request with Cloudflare's key. Defaults to `false`.",
+				MarkdownDescription: "Sign the SAML authentication request with Cloudflare's key (dashboard: *Sign SAML authentication request*). Defaults to `false`.",
 			},
 			"header_attributes": schema.MapAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
 				MarkdownDescription: "SAML attributes to forward to the origin as HTTP request headers: a map of attribute " +
-					"name to header name (JumpCloud guide: *SAML header attributes*).",
+					"name to header name (dashboard: *SAML header attributes*), for example `{ groups = \"Cf-Access-Groups\" }`.",
 				Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"redirect_url": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "The Assertion Consumer Service (ACS) URL, `https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`: " +
-					"paste it into JumpCloud as *ACS URL*.",
+					"paste it into the IdP (JumpCloud: *ACS URL* and *SP Entity ID*).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"certificates": schema.ListNestedAttribute{

@@ -102,13 +102,8 @@ func warnNoSecret(diags *diag.Diagnostics, id, why string) {
 func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimConfigModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Enable SCIM") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Unable to Enable SCIM", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Enable SCIM", plan.AccountID, plan.ZoneID)
+	if !ok {
 		return
 	}
 	id := plan.LoginMethodID.ValueString()
@@ -150,20 +145,8 @@ func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequ
 func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimConfigModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.data != nil && r.data.client == nil {
-		tflog.Debug(ctx, "provider not configured yet; keeping the SCIM config's state", map[string]any{"reason": r.data.unconfigured})
-		return
-	}
-	if !r.data.ready(&resp.Diagnostics, "Read SCIM Config") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read SCIM Config", err.Error())
+	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read SCIM Config", state.AccountID, state.ZoneID)
+	if !ok {
 		return
 	}
 	id := state.LoginMethodID.ValueString()
@@ -190,13 +173,8 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 	var plan, state scimConfigModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Update SCIM Config") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update SCIM Config", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update SCIM Config", plan.AccountID, plan.ZoneID)
+	if !ok {
 		return
 	}
 	id := plan.LoginMethodID.ValueString()
@@ -265,17 +243,12 @@ func secretVersionChanged(prior, planned types.Int64) bool {
 func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimConfigModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics, "Disable SCIM") {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	scope, err := scopeFrom(state.AccountID, state.ZoneID, r.data)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Disable SCIM", err.Error())
+	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Disable SCIM", state.AccountID, state.ZoneID)
+	if !ok {
 		return
 	}
 	id := state.LoginMethodID.ValueString()
-	_, err = r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+	_, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
 		if idp.SCIMConfig == nil {
 			idp.SCIMConfig = &client.SCIMConfig{}
 		}

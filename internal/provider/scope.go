@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
@@ -75,4 +77,26 @@ func importIDError(raw string) error {
 // addImportError reports an unusable import ID on the import ID itself.
 func addImportError(diags *diag.Diagnostics, err error) {
 	diags.AddError("Unable to Import Login Method", err.Error())
+}
+
+// planDefaultAccount fills account_id from the provider when neither account_id nor zone_id is
+// configured, and replaces the resource when that default moves it to another account.
+func planDefaultAccount(d *providerData, cfgAccount, cfgZone types.String, planAccount, stateAccount *types.String, thing string, resp *resource.ModifyPlanResponse) {
+	switch {
+	case !cfgZone.IsNull():
+		*planAccount = types.StringNull()
+	case !cfgAccount.IsNull():
+	case d != nil && d.accountID != "":
+		*planAccount = types.StringValue(d.accountID)
+	case d != nil && d.client == nil:
+		*planAccount = types.StringUnknown()
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing Account",
+			"The "+thing+" needs an account or a zone: set account_id or zone_id, or account_id in the provider "+
+				"block (or the "+envAccountID+" environment variable).")
+		return
+	}
+	if stateAccount != nil && !planAccount.IsUnknown() && !stateAccount.Equal(*planAccount) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
+	}
 }

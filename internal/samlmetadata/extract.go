@@ -241,3 +241,11 @@ func redactUser(u *url.URL) string {
 	c.User = url.User("REDACTED")
 	return c.String()
 }
+
+// CheckSSOURL applies to loc the rule Parse applies to the chosen SSO
+// endpoint: an absolute https URL with a host and no credentials (http only
+// when allowHTTP). Errors match ErrSSOURL. Callers that expose the other
+// endpoints of Metadata.SSOEndpoints use it to hold them to the same rule.
+func CheckSSOURL(loc string, allowHTTP bool) error {
+	return checkSSOURL(loc, allowHTTP)
+}

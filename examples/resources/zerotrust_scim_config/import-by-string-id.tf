@@ -1,0 +1,4 @@
+import {
+  to = zerotrust_scim_config.jumpcloud
+  id = "accounts/0123456789abcdef0123456789abcdef/9f2b4a1e-6c1d-4e55-a8a2-3c1f0e7d5b21"
+}
