@@ -29,7 +29,8 @@ link_cached terraform "$terraform_cached"
 tofu_cached="$cache/tofu-$OPENTOFU_VERSION/tofu"
 if [ ! -x "$tofu_cached" ]; then
   echo ">> building OpenTofu $OPENTOFU_VERSION (first time only, ~6 min)" >&2
-  go mod download "github.com/opentofu/opentofu@v$OPENTOFU_VERSION"
+  # Outside the project, so the download can never touch this module's go.mod or go.sum.
+  (cd "$(mktemp -d)" && go mod download "github.com/opentofu/opentofu@v$OPENTOFU_VERSION")
   src="$(go env GOMODCACHE)/github.com/opentofu/opentofu@v$OPENTOFU_VERSION"
   mkdir -p "$(dirname "$tofu_cached")"
   (cd "$src" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$tofu_cached.tmp" ./cmd/tofu)
