@@ -204,14 +204,23 @@ func (h scimHandler) find(list []*SCIMResource, id string) (int, error) {
 	return -1, scimerrors.ScimErrorResourceNotFound(id)
 }
 
+// locate returns the collection and the index of the resource id in it. The caller holds the lock.
+func (h scimHandler) locate(id string) (*[]*SCIMResource, int, error) {
+	list, err := h.collection()
+	if err != nil {
+		return nil, -1, err
+	}
+	i, err := h.find(*list, id)
+	if err != nil {
+		return nil, -1, err
+	}
+	return list, i, nil
+}
+
 func (h scimHandler) Get(_ *http.Request, id string) (scim.Resource, error) {
 	h.s.mu.RLock()
 	defer h.s.mu.RUnlock()
-	list, err := h.collection()
-	if err != nil {
-		return scim.Resource{}, err
-	}
-	i, err := h.find(*list, id)
+	list, i, err := h.locate(id)
 	if err != nil {
 		return scim.Resource{}, err
 	}
@@ -250,11 +259,7 @@ func (h scimHandler) GetAll(_ *http.Request, params scim.ListRequestParams) (sci
 func (h scimHandler) Replace(_ *http.Request, id string, attributes scim.ResourceAttributes) (scim.Resource, error) {
 	h.s.mu.Lock()
 	defer h.s.mu.Unlock()
-	list, err := h.collection()
-	if err != nil {
-		return scim.Resource{}, err
-	}
-	i, err := h.find(*list, id)
+	list, i, err := h.locate(id)
 	if err != nil {
 		return scim.Resource{}, err
 	}
@@ -274,11 +279,7 @@ func (h scimHandler) Replace(_ *http.Request, id string, attributes scim.Resourc
 func (h scimHandler) Delete(_ *http.Request, id string) error {
 	h.s.mu.Lock()
 	defer h.s.mu.Unlock()
-	list, err := h.collection()
-	if err != nil {
-		return err
-	}
-	i, err := h.find(*list, id)
+	list, i, err := h.locate(id)
 	if err != nil {
 		return err
 	}
@@ -292,11 +293,7 @@ func (h scimHandler) Delete(_ *http.Request, id string) error {
 func (h scimHandler) Patch(_ *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
 	h.s.mu.Lock()
 	defer h.s.mu.Unlock()
-	list, err := h.collection()
-	if err != nil {
-		return scim.Resource{}, err
-	}
-	i, err := h.find(*list, id)
+	list, i, err := h.locate(id)
 	if err != nil {
 		return scim.Resource{}, err
 	}
