@@ -2,6 +2,8 @@ package samlmetadata
 
 import (
 	"crypto/x509"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,4 +37,29 @@ func BenchmarkParseVerifyLargest(b *testing.B) {
 	signer := signerFromTestdata(b, "adfs-toolkit-signed.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
 	benchParse(b, "adfs-toolkit-signed.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }, AllowSHA1: true})
+}
+
+// BenchmarkHostile: how long refusing each hostile input in testdata takes (each must fail fast). The
+// signature-wrapping files are refused only with a pinned signer; BenchmarkParseVerify covers that path.
+func BenchmarkHostile(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join("testdata", "hostile-*.xml"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no hostile testdata: %v", err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		if strings.Contains(name, "-xsw-") {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			data := readTestdata(b, name)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(data, Options{}); err == nil {
+					b.Fatal("a hostile input was accepted")
+				}
+			}
+		})
+	}
 }

@@ -91,11 +91,9 @@ func TestCorpusHostile(t *testing.T) {
 			if tc.signed {
 				opts.TrustedSigners, opts.Now = []*x509.Certificate{signer}, clock
 			}
-			start := time.Now()
+			// How long hostile inputs take is measured by BenchmarkHostile, not asserted here: a timed
+			// assertion fails on a loaded machine (and under -race) without saying anything about the code.
 			md, err := Parse(data, opts)
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
-			}
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("Parse: %v", err)
@@ -114,7 +112,10 @@ func TestCorpusHostile(t *testing.T) {
 			t.Logf("%v", err)
 		})
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range files {
 		if !covered[filepath.Base(f)] {
 			t.Errorf("hostile file %s has no test case", filepath.Base(f))
