@@ -107,21 +107,8 @@ func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	id := plan.LoginMethodID.ValueString()
-	wasEnabled := false
-	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkSCIMManageable(idp, &resp.Diagnostics) {
-			return errNotManageable
-		}
-		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
-		plan.applyTo(idp)
-		return nil
-	})
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Enable SCIM",
-			fmt.Sprintf("Configuring SCIM of login method %s in %s failed: %s", id, scope, err))
+	updated, wasEnabled, ok := r.apply(ctx, scope, id, plan, &resp.Diagnostics, "Enable SCIM")
+	if !ok {
 		return
 	}
 	tflog.Info(ctx, "configured SCIM of a login method", map[string]any{"id": id, "scope": scope.String(), "enabled": plan.Enabled.ValueBool()})
@@ -178,19 +165,8 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	id := plan.LoginMethodID.ValueString()
-	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkSCIMManageable(idp, &resp.Diagnostics) {
-			return errNotManageable
-		}
-		plan.applyTo(idp)
-		return nil
-	})
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update SCIM Config",
-			fmt.Sprintf("Configuring SCIM of login method %s in %s failed: %s", id, scope, err))
+	updated, _, ok := r.apply(ctx, scope, id, plan, &resp.Diagnostics, "Update SCIM Config")
+	if !ok {
 		return
 	}
 	firstEnabled := state.SCIMBaseURL.IsNull() && everEnabled(updated)
@@ -219,6 +195,28 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 			"before this resource managed it)")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// apply writes the planned SCIM settings into the login method through its read-modify-write cycle. It
+// reports whether SCIM was on before, and ok is false once an error has been added.
+func (r *scimConfigResource) apply(ctx context.Context, scope client.Scope, id string, plan scimConfigModel, diags *diag.Diagnostics, action string) (updated *client.IdentityProvider, wasEnabled, ok bool) {
+	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkSCIMManageable(idp, diags) {
+			return errNotManageable
+		}
+		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
+		plan.applyTo(idp)
+		return nil
+	})
+	if diags.HasError() {
+		return nil, false, false
+	}
+	if err != nil {
+		diags.AddError("Unable to "+action,
+			fmt.Sprintf("Configuring SCIM of login method %s in %s failed: %s", id, scope, err))
+		return nil, false, false
+	}
+	return updated, wasEnabled, true
 }
 
 // rotate regenerates the SCIM secret and returns the new one.
