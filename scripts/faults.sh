@@ -13,8 +13,8 @@ export CHECKPOINT_DISABLE=1 ZEROTRUST_DRILL_N="${ZEROTRUST_DRILL_N:-50}"
 for cli in "${TERRAFORM:-$root/.tools/bin/terraform}" "${TOFU:-$root/.tools/bin/tofu}"; do
   [ -x "$cli" ] || { echo "faults: $cli is missing: run 'make tools'" >&2; exit 1; }
   host=registry.terraform.io
-  case "$("$cli" version 2>/dev/null | head -1)" in OpenTofu*) host=registry.opentofu.org ;; esac
-  echo "==> fault drill, N=$ZEROTRUST_DRILL_N, on $("$cli" version 2>/dev/null | head -1)"
+  case "$("$cli" version 2>/dev/null | sed -n 1p)" in OpenTofu*) host=registry.opentofu.org ;; esac
+  echo "==> fault drill, N=$ZEROTRUST_DRILL_N, on $("$cli" version 2>/dev/null | sed -n 1p)"
   log="$(mktemp)"
   set +e
   TF_ACC_TERRAFORM_PATH="$cli" TF_ACC_PROVIDER_HOST="$host" \

@@ -38,5 +38,5 @@ if [ ! -x "$tofu_cached" ]; then
 fi
 link_cached tofu "$tofu_cached"
 
-"$bin/terraform" version | head -n1 >&2
-"$bin/tofu" version | head -n1 >&2
+"$bin/terraform" version | sed -n 1p >&2
+"$bin/tofu" version | sed -n 1p >&2

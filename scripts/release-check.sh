@@ -67,7 +67,7 @@ if install_goreleaser; then
   echo ">> goreleaser $GORELEASER_VERSION: snapshot release, no signing, no publishing"
   "$goreleaser" check
   "$goreleaser" release --snapshot --clean --skip=before,sign,publish
-  version="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' dist/metadata.json | head -n1)"
+  version="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' dist/metadata.json | sed -n 1p)"
   zips=0
   for t in $matrix; do
     zip="dist/${project}_${version}_${t%/*}_${t#*/}.zip"
