@@ -2,13 +2,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider"
 )
@@ -39,11 +38,12 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version, commit), providerserver.ServeOpts{
-		Address: registryAddress,
-		Debug:   debugMode,
-	})
-	if err != nil {
+	var opts []tf6server.ServeOpt
+	if debugMode {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// What providerserver.Serve does, with the server that releases each request's context.
+	if err := tf6server.Serve(registryAddress, provider.ProtocolServer(provider.New(version, commit)), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
@@ -40,11 +40,18 @@ func newTestEnv(t *testing.T) *testEnv {
 	return &testEnv{t: t, emu: emulator.NewTestServer(t, emulator.Options{}), now: time.Now}
 }
 
-// factories serves the provider in-process, with the test's clock.
+// factories serves the provider in-process, as main serves it, with the test's clock.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		TypeName: providerserver.NewProtocol6WithError(&zeroTrustProvider{version: "test", commit: "test", now: e.now}),
+		TypeName: func() (tfprotov6.ProviderServer, error) { return e.server(), nil },
 	}
+}
+
+// server returns the provider's protocol server, as main serves it, with the test's clock.
+func (e *testEnv) server() tfprotov6.ProviderServer {
+	return ProtocolServer(func() provider.Provider {
+		return &zeroTrustProvider{version: "test", commit: "test", now: e.now}
+	})()
 }
 
 // provider renders a provider block for the emulator, with extra lines added.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -38,10 +37,7 @@ func TestSCIMEndpoint_warnsWhereTheSecretLives(t *testing.T) {
 	e := newTestEnv(t)
 	idp := e.seedSAML(t, "JumpCloud", validCert(t), emulator.SCIMConfig{Enabled: true})
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(&zeroTrustProvider{version: "test", now: e.now})()
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := e.server()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)

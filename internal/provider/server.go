@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// ProtocolServer returns the provider's plugin protocol 6 server: the framework's, wrapped so that a
+// request's context is released when the request ends. main serves it; the tests run it.
+//
+// The framework keeps the cancel function of every request's context until Terraform sends StopProvider
+// (terraform-plugin-framework v1.19, internal/proto6server.registerContext), which it does only on an
+// interrupt. Each kept function holds its context and everything the context carries, about 11 kB of
+// loggers and fields per request, so a provider process grows by about 55 MB over a plan of 500 login
+// methods with 500 SCIM configs, and the garbage collector marks all of it again in every cycle. The
+// wrapper hands the framework a context that forwards to the request's context while the request runs
+// and to nothing afterwards, so only a few hundred bytes per request stay behind.
+func ProtocolServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return releasingServer{providerserver.NewProtocol6(p())()}
+	}
+}
+
+// releasingServer passes every per-resource request to the framework with a releasable context. The
+// other requests (schema, provider configuration, functions) come a few times per run and pass as they are.
+type releasingServer struct {
+	tfprotov6.ProviderServer
+}
+
+// released calls the framework with a context that is released when the call returns.
+func released[Req, Resp any](ctx context.Context, req Req, call func(context.Context, Req) (Resp, error)) (Resp, error) {
+	rc := newReleasableContext(ctx)
+	defer rc.release()
+	return call(rc, req)
+}
+
+func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return released(ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return released(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return released(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+// releasableContext forwards to a request's context until release, then behaves as context.Background:
+// whatever still holds it (the framework's list of cancel functions, a list of login methods shared by
+// several requests) no longer holds the request's values.
+type releasableContext struct {
+	ctx atomic.Pointer[contextBox]
+}
+
+type contextBox struct{ context.Context }
+
+var backgroundBox = &contextBox{context.Background()}
+
+func newReleasableContext(ctx context.Context) *releasableContext {
+	rc := &releasableContext{}
+	rc.ctx.Store(&contextBox{ctx})
+	return rc
+}
+
+func (c *releasableContext) release() { c.ctx.Store(backgroundBox) }
+
+func (c *releasableContext) Deadline() (time.Time, bool) { return c.ctx.Load().Deadline() }
+func (c *releasableContext) Done() <-chan struct{}       { return c.ctx.Load().Done() }
+func (c *releasableContext) Err() error                  { return c.ctx.Load().Err() }
+func (c *releasableContext) Value(key any) any           { return c.ctx.Load().Value(key) }
