@@ -41,7 +41,7 @@ func (m samlLoginMethodModel) explicitValue(name string) interface {
 // broken metadata fails `terraform validate` as well as the plan.
 func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg samlLoginMethodModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -84,12 +84,12 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 		return // destroy
 	}
 	var plan, cfg samlLoginMethodModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	var state *samlLoginMethodModel
 	if !req.State.Raw.IsNull() {
 		state = &samlLoginMethodModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -132,7 +132,7 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 			warnExpiringCerts(plan.IDPPublicCert.ValueString(), now(), r.data.certExpiryWarning, in, &resp.Diagnostics)
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
 }
 
 // warnExpiringCerts warns, at plan time, about certificates that expired or expire within the window.

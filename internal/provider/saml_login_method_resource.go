@@ -40,7 +40,7 @@ func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.Conf
 
 func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Create Login Method", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -61,12 +61,12 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	plan.ID = types.StringValue(created.ID)
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(plan.readFrom(ctx, created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 }
 
 func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state samlLoginMethodModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
 	if !ok {
 		return
@@ -87,12 +87,12 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(state.readFrom(ctx, idp)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 }
 
 func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update Login Method", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -118,12 +118,12 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	resp.Diagnostics.Append(plan.readFrom(ctx, updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 }
 
 func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state samlLoginMethodModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Delete Login Method", state.AccountID, state.ZoneID)
 	if !ok {
 		return

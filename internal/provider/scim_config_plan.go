@@ -11,7 +11,7 @@ import (
 // ValidateConfig refuses seat_deprovision without user_deprovision, which the API would refuse at apply.
 func (r *scimConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg scimConfigModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -30,12 +30,12 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return // destroy
 	}
 	var plan, cfg scimConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	var state *scimConfigModel
 	if !req.State.Raw.IsNull() {
 		state = &scimConfigModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -54,7 +54,7 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// A new resource, or one moving to another login method, learns both from the API.
 	if state == nil || !state.LoginMethodID.Equal(plan.LoginMethodID) || !state.AccountID.Equal(plan.AccountID) || !state.ZoneID.Equal(plan.ZoneID) {
 		plan.SCIMBaseURL, plan.Secret = types.StringUnknown(), types.StringUnknown()
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
 		return
 	}
 
@@ -67,5 +67,5 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if firstEnable || plan.SecretVersion.IsUnknown() || secretVersionChanged(state.SecretVersion, plan.SecretVersion) {
 		plan.Secret = types.StringUnknown()
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
 }

@@ -101,7 +101,7 @@ func warnNoSecret(diags *diag.Diagnostics, id, why string) {
 
 func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Enable SCIM", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -126,12 +126,12 @@ func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequ
 		warnNoSecret(&resp.Diagnostics, id, "the API's answer to the request that enabled SCIM was lost and the request "+
 			"was repeated, or SCIM had been enabled before, so the API returned the secret redacted")
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 }
 
 func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read SCIM Config", state.AccountID, state.ZoneID)
 	if !ok {
 		return
@@ -153,13 +153,13 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	state.readFrom(idp)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 }
 
 func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state scimConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update SCIM Config", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -183,7 +183,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 			resp.Diagnostics.AddAttributeError(path.Root("secret_version"), "Unable to Regenerate SCIM Secret",
 				fmt.Sprintf("The SCIM settings of login method %s were applied, but regenerating its secret failed: %s. "+
 					"Apply again to regenerate it.", id, err))
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 			return
 		}
 		plan.Secret = types.StringValue(secret)
@@ -194,7 +194,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 		warnNoSecret(&resp.Diagnostics, id, "none was captured (the SCIM config was imported, or SCIM had been enabled "+
 			"before this resource managed it)")
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 }
 
 // apply writes the planned SCIM settings into the login method through its read-modify-write cycle. It
@@ -240,7 +240,7 @@ func secretVersionChanged(prior, planned types.Int64) bool {
 
 func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Disable SCIM", state.AccountID, state.ZoneID)
 	if !ok {
 		return

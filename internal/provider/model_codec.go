@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The framework's Get and Set convert a whole model struct by reflection, and on every call they compile a
+// regular expression for every struct field to check its tfsdk tag (terraform-plugin-framework v1.19,
+// internal/reflect.isValidFieldName). A plan of 500 login methods with 500 SCIM configs makes about 7,000
+// such calls: 96,000 compiled expressions, a sixth of everything the provider allocates in that plan, and
+// the garbage collector's work grows with it. The functions below do the same conversion for the
+// resources' models, with the fields worked out once per model type:
+//
+//	getPlan(ctx, req.Plan, &plan)     instead of req.Plan.Get(ctx, &plan)
+//	setPlan(ctx, &resp.Plan, plan)    instead of resp.Plan.Set(ctx, plan)
+//
+// A model is a struct whose fields are all attr.Value types with a tfsdk tag naming a top-level attribute
+// of the schema, and which covers every attribute, the rules the framework enforces for Get and Set.
+// TestModelCodecMatchesFramework checks each model against the framework's own conversion.
+
+// modelCodec converts between one model type and the object value of its schema.
+type modelCodec struct {
+	objType tftypes.Object
+	fields  []codecField
+}
+
+type codecField struct {
+	index  int
+	name   string
+	typ    attr.Type
+	tfType tftypes.Type
+}
+
+// schemaTyper is the part of a plan's, state's or config's schema a codec needs.
+type schemaTyper interface {
+	Type() attr.Type
+}
+
+// modelCodecs holds a codec per model type: each model belongs to one schema. decode checks that the value
+// has the model's type; the value encode makes has it by construction.
+var modelCodecs sync.Map // reflect.Type of the model → *modelCodec
+
+func codecFor(ctx context.Context, model reflect.Type, s schemaTyper) (*modelCodec, error) {
+	if c, ok := modelCodecs.Load(model); ok {
+		return c.(*modelCodec), nil
+	}
+	c, err := newModelCodec(ctx, model, s)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := modelCodecs.LoadOrStore(model, c)
+	return actual.(*modelCodec), nil
+}
+
+func newModelCodec(ctx context.Context, model reflect.Type, s schemaTyper) (*modelCodec, error) {
+	obj, ok := s.Type().(attr.TypeWithAttributeTypes)
+	if !ok || model.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s: a model must be a struct for an object schema", model)
+	}
+	attrTypes := obj.AttributeTypes()
+	valueType := reflect.TypeFor[attr.Value]()
+	c := &modelCodec{objType: obj.TerraformType(ctx).(tftypes.Object)}
+	seen := map[string]bool{}
+	for i := range model.NumField() {
+		f := model.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("tfsdk"), ",")
+		typ, ok := attrTypes[name]
+		switch {
+		case name == "" || name == "-":
+			return nil, fmt.Errorf("%s.%s: every field needs a tfsdk tag", model, f.Name)
+		case !ok:
+			return nil, fmt.Errorf("%s.%s: the schema has no attribute %q", model, f.Name, name)
+		case seen[name]:
+			return nil, fmt.Errorf("%s.%s: attribute %q has two fields", model, f.Name, name)
+		case !f.Type.Implements(valueType) || reflect.TypeOf(typ.ValueType(ctx)) != f.Type:
+			return nil, fmt.Errorf("%s.%s: the field is a %s, the attribute's values are %T", model, f.Name, f.Type, typ.ValueType(ctx))
+		}
+		seen[name] = true
+		c.fields = append(c.fields, codecField{index: i, name: name, typ: typ, tfType: typ.TerraformType(ctx)})
+	}
+	for name := range attrTypes {
+		if !seen[name] {
+			return nil, fmt.Errorf("%s: no field for attribute %q", model, name)
+		}
+	}
+	return c, nil
+}
+
+// decodeModel fills target, a pointer to a model, from an object value of the schema.
+func decodeModel(ctx context.Context, s schemaTyper, raw tftypes.Value, target any) diag.Diagnostics {
+	if err := decode(ctx, s, raw, reflect.ValueOf(target).Elem()); err != nil {
+		return codecError("read", err)
+	}
+	return nil
+}
+
+func decode(ctx context.Context, s schemaTyper, raw tftypes.Value, rv reflect.Value) error {
+	c, err := codecFor(ctx, rv.Type(), s)
+	if err != nil {
+		return err
+	}
+	if !raw.IsKnown() || raw.IsNull() {
+		return fmt.Errorf("%s: the value is null or unknown", rv.Type())
+	}
+	if !raw.Type().Equal(c.objType) {
+		return fmt.Errorf("%s: the value is a %s, the model's schema is %s", rv.Type(), raw.Type(), c.objType)
+	}
+	var vals map[string]tftypes.Value
+	if err := raw.As(&vals); err != nil {
+		return err
+	}
+	for _, f := range c.fields {
+		v, err := f.typ.ValueFromTerraform(ctx, vals[f.name])
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		rv.Field(f.index).Set(reflect.ValueOf(v))
+	}
+	return nil
+}
+
+// encodeModel returns the object value of a model (or of a pointer to one).
+func encodeModel(ctx context.Context, s schemaTyper, model any) (tftypes.Value, diag.Diagnostics) {
+	rv := reflect.Indirect(reflect.ValueOf(model))
+	v, err := encode(ctx, s, rv)
+	if err != nil {
+		return tftypes.Value{}, codecError("write", err)
+	}
+	return v, nil
+}
+
+func encode(ctx context.Context, s schemaTyper, rv reflect.Value) (tftypes.Value, error) {
+	c, err := codecFor(ctx, rv.Type(), s)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	vals := make(map[string]tftypes.Value, len(c.fields))
+	for _, f := range c.fields {
+		tv, err := rv.Field(f.index).Interface().(attr.Value).ToTerraformValue(ctx)
+		if err == nil && !tv.Type().Equal(f.tfType) {
+			err = fmt.Errorf("a value of type %s, want %s", tv.Type(), f.tfType)
+		}
+		if err != nil {
+			return tftypes.Value{}, fmt.Errorf("%s: %w", f.name, err)
+		}
+		vals[f.name] = tv
+	}
+	return tftypes.NewValue(c.objType, vals), nil
+}
+
+func codecError(verb string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddError("Value Conversion Error", "The provider could not "+verb+" a value. This is always a bug in the provider; "+
+		"please report it with this message: "+err.Error())
+	return diags
+}
+
+func getPlan(ctx context.Context, p tfsdk.Plan, target any) diag.Diagnostics {
+	return decodeModel(ctx, p.Schema, p.Raw, target)
+}
+
+func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
+	return decodeModel(ctx, s.Schema, s.Raw, target)
+}
+
+func getConfig(ctx context.Context, c tfsdk.Config, target any) diag.Diagnostics {
+	return decodeModel(ctx, c.Schema, c.Raw, target)
+}
+
+func setPlan(ctx context.Context, p *tfsdk.Plan, model any) diag.Diagnostics {
+	v, diags := encodeModel(ctx, p.Schema, model)
+	if !diags.HasError() {
+		p.Raw = v
+	}
+	return diags
+}
+
+func setState(ctx context.Context, s *tfsdk.State, model any) diag.Diagnostics {
+	v, diags := encodeModel(ctx, s.Schema, model)
+	if !diags.HasError() {
+		s.Raw = v
+	}
+	return diags
+}
