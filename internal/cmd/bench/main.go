@@ -26,6 +26,7 @@ type options struct {
 	sizes      []int
 	latency    time.Duration
 	scim       bool
+	layout     string
 	rlOnN      int // N of the cache-on, rate-limited no-change plan
 	rlOffN     int // N of the cache-off, rate-limited no-change plan (extrapolated)
 	changePct  int
@@ -48,6 +49,7 @@ func main() {
 	flag.StringVar(&sizes, "n", "10,100,500", "numbers of login methods")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "emulator latency per API request")
 	flag.StringVar(&scim, "scim", "auto", "give each login method a zerotrust_scim_config: true, false or auto (if the provider has it)")
+	flag.StringVar(&o.layout, "layout", layoutModule, "configuration layout: module (a module per IdP) or flat (two for_each resources); see layout.go")
 	flag.IntVar(&o.rlOnN, "rate-limited-n", 500, "N of the no-change plan with the default client rate limit and the cache on")
 	flag.IntVar(&o.rlOffN, "rate-limited-off-n", 100, "N of the no-change plan with the default client rate limit and the cache off")
 	flag.IntVar(&o.changePct, "change-percent", 5, "percentage of login methods changed in the dashboard")

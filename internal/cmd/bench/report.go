@@ -196,7 +196,11 @@ func writeReport(o options, rs []result, runErr error) error {
 	if !o.scim {
 		scim = "without SCIM configs (this build has no `zerotrust_scim_config`)"
 	}
-	fmt.Fprintf(&b, "- Configuration: N `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each), %s, one account.\n", scim)
+	layout := "a module per IdP instantiated with `for_each` (`module \"idp\"`), holding the login method and its SCIM config"
+	if o.layout == layoutFlat {
+		layout = "two `for_each` resources at the root (`-layout flat`)"
+	}
+	fmt.Fprintf(&b, "- Configuration: N `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each), %s, one account; laid out as %s (internal/cmd/bench/layout.go says why).\n", scim, layout)
 	fmt.Fprintf(&b, "- Dashboard change: %d %% of the login methods get another SSO URL%s, made in the emulator between plans.\n",
 		o.changePct, map[bool]string{true: " and another SCIM identity update behaviour", false: ""}[o.scim])
 	fmt.Fprintf(&b, "- `rate_limit = 0` (client rate limit off) unless the row says *default* (1200 per 5 minutes: burst 10, then 4/s).\n")

@@ -160,7 +160,8 @@ func onOff(b bool) string {
 }
 
 // writeConfig writes the configuration: N login methods from JumpCloud-like metadata, each with a SCIM
-// config, and a CLI configuration that installs the provider from the mirror.
+// config (laid out as layout.go describes), and a CLI configuration that installs the provider from the
+// mirror.
 func (b *bench) writeConfig() error {
 	if err := os.MkdirAll(b.dir, 0o755); err != nil {
 		return err
@@ -213,29 +214,12 @@ provider "zerotrust" {
   rate_limit      = var.rate_limit
   refresh_by_list = var.refresh_by_list
 }
-
-resource "zerotrust_saml_login_method" "m" {
-  for_each             = var.methods
-  name                 = each.value.name
-  metadata_xml         = each.value.metadata
-  attributes           = ["email", "groups"]
-  email_attribute_name = "email"
-}
 `, b.o.version, b.url+"/client/v4", benchAccount)
-	if b.o.scim {
-		// for_each over the variable, not over the login methods: Terraform 1.5 evaluates a reference to
-		// a resource with for_each by decoding all of its instances, so for_each = <the login methods> and
-		// each.value costs N decodes of N objects, a third of the plan's CPU at N = 500.
-		main += `
-resource "zerotrust_scim_config" "m" {
-  for_each                 = var.methods
-  login_method_id          = zerotrust_saml_login_method.m[each.key].id
-  user_deprovision         = true
-  seat_deprovision         = true
-  identity_update_behavior = "reauth"
-}
-`
+	resources, err := b.writeResources()
+	if err != nil {
+		return err
 	}
+	main += resources
 	if err := os.WriteFile(filepath.Join(b.dir, "main.tf"), []byte(main), 0o644); err != nil {
 		return err
 	}
