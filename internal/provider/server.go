@@ -26,8 +26,9 @@ func ProtocolServer(p func() provider.Provider) func() tfprotov6.ProviderServer 
 	}
 }
 
-// releasingServer passes every per-resource request to the framework with a releasable context. The
-// other requests (schema, provider configuration, functions) come a few times per run and pass as they are.
+// releasingServer passes every request that comes once per resource, data source or function call to the
+// framework with a releasable context. The others (schema, provider configuration, stop) come a few times
+// per run and pass as they are.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
@@ -65,6 +66,10 @@ func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	return released(ctx, req, s.ProviderServer.CallFunction)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
