@@ -187,9 +187,8 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, sc Scope) 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, sc Scope) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	rec := s.pathRecordLocked(w, r, sc)
 	if rec == nil {
-		notFound().write(w)
 		return
 	}
 	writeResult(w, http.StatusOK, s.render(rec, false), nil)
@@ -205,13 +204,8 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, sc Scope) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	rec := s.writableRecordLocked(w, r, sc)
 	if rec == nil {
-		notFound().write(w)
-		return
-	}
-	if rec.idp.ReadOnly {
-		invalidRequest("identity provider %s is read only", rec.idp.ID).write(w)
 		return
 	}
 	p, aerr := parseIdP(body)
@@ -237,13 +231,8 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, sc Scope) 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, sc Scope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	rec := s.writableRecordLocked(w, r, sc)
 	if rec == nil {
-		notFound().write(w)
-		return
-	}
-	if rec.idp.ReadOnly {
-		invalidRequest("identity provider %s is read only", rec.idp.ID).write(w)
 		return
 	}
 	s.removeLocked(rec)
@@ -261,13 +250,8 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, sc Scope) 
 func (s *Server) handleRefreshSecret(w http.ResponseWriter, r *http.Request, sc Scope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	rec := s.writableRecordLocked(w, r, sc)
 	if rec == nil {
-		notFound().write(w)
-		return
-	}
-	if rec.idp.ReadOnly {
-		invalidRequest("identity provider %s is read only", rec.idp.ID).write(w)
 		return
 	}
 	if rec.secret == "" {
@@ -280,6 +264,27 @@ func (s *Server) handleRefreshSecret(w http.ResponseWriter, r *http.Request, sc 
 		return
 	}
 	writeResult(w, http.StatusOK, s.render(rec, true), nil)
+}
+
+// pathRecordLocked returns the identity provider the request's path names, or answers 404 and returns
+// nil. The caller holds s.mu.
+func (s *Server) pathRecordLocked(w http.ResponseWriter, r *http.Request, sc Scope) *record {
+	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	if rec == nil {
+		notFound().write(w)
+	}
+	return rec
+}
+
+// writableRecordLocked is pathRecordLocked for a change: a read-only identity provider is answered 400
+// and nil is returned. The caller holds s.mu.
+func (s *Server) writableRecordLocked(w http.ResponseWriter, r *http.Request, sc Scope) *record {
+	rec := s.pathRecordLocked(w, r, sc)
+	if rec != nil && rec.idp.ReadOnly {
+		invalidRequest("identity provider %s is read only", rec.idp.ID).write(w)
+		return nil
+	}
+	return rec
 }
 
 // issueSecretLocked gives rec its first SCIM secret and its population.

@@ -195,9 +195,8 @@ func serveSCIMList[T any](s *Server, w http.ResponseWriter, r *http.Request, sc 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	rec := s.byKey[recordKey(sc, r.PathValue("identity_provider_id"))]
+	rec := s.pathRecordLocked(w, r, sc)
 	if rec == nil {
-		notFound().write(w)
 		return
 	}
 	var matched []*SCIMResource
