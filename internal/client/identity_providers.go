@@ -42,7 +42,12 @@ func (c *Client) ListIdentityProviders(ctx context.Context, scope Scope, opts Li
 	if opts.SCIMEnabled != nil {
 		q.Set("scim_enabled", strconv.FormatBool(*opts.SCIMEnabled))
 	}
-	items, info, err := call[[]IdentityProvider](ctx, c, &request{method: http.MethodGet, path: idpCollection(scope), query: q})
+	return callPage[IdentityProvider](ctx, c, idpCollection(scope), q)
+}
+
+// callPage GETs one page of a list; a response without result_info gives a zero ResultInfo.
+func callPage[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, ResultInfo, error) {
+	items, info, err := call[[]T](ctx, c, &request{method: http.MethodGet, path: path, query: q})
 	if err != nil {
 		return nil, ResultInfo{}, err
 	}

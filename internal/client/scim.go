@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -100,15 +99,7 @@ func listSCIM[T any](ctx context.Context, c *Client, accountID, idpID, kind stri
 		}
 		q.Set("page", strconv.Itoa(page))
 		q.Set("per_page", strconv.Itoa(SCIMPerPage))
-		items, info, err := call[[]T](ctx, c, &request{method: http.MethodGet, path: path, query: q})
-		if err != nil {
-			return nil, ResultInfo{}, err
-		}
-		var ri ResultInfo
-		if info != nil {
-			ri = *info
-		}
-		return items, ri, nil
+		return callPage[T](ctx, c, path, q)
 	})
 }
 
