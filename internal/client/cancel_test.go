@@ -48,7 +48,7 @@ func TestCancellation(t *testing.T) {
 	t.Run("while waiting to retry", func(t *testing.T) {
 		api := sequence(t, status(429, "30"))
 		c, _ := newTestClient(t, api.URL)
-		c.sleep = sleepCtx
+		c.sleep = SleepContext
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		start := time.Now()

@@ -162,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 		baseDelay:  cfg.RetryBaseDelay,
 		logger:     cfg.Logger,
 		redact:     newRedactor(cfg.APIToken, cfg.APIKey, cfg.Email),
-		sleep:      sleepCtx,
+		sleep:      SleepContext,
 		jitter:     fullJitter,
 	}
 	switch {

@@ -117,7 +117,7 @@ func TestRetryWaitIsBounded(t *testing.T) {
 		c, _ := newTestClient(t, api.URL, func(c *Config) {
 			c.MaxRetries, c.MaxRetryWait, c.RetryBaseDelay = 100, 300*time.Millisecond, 20*time.Millisecond
 		})
-		c.sleep = sleepCtx
+		c.sleep = SleepContext
 		start := time.Now()
 		_, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
 		if took := time.Since(start); !IsServerError(err) || took > 2*time.Second {

@@ -210,7 +210,9 @@ func fullJitter(d time.Duration) time.Duration {
 	return rand.N(d + 1)
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d, or until ctx is done and then returns its error. The client's retries wait
+// with it, and so may its callers.
+func SleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

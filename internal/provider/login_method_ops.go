@@ -73,24 +73,12 @@ func (d *providerData) createLoginMethod(ctx context.Context, scope client.Scope
 			return adopted, nil
 		}
 		if attempt < createAttempts {
-			if err := sleepContext(ctx, createRetryDelay<<(attempt-1)); err != nil {
+			if err := client.SleepContext(ctx, createRetryDelay<<(attempt-1)); err != nil {
 				return nil, fmt.Errorf("%w; gave up before trying again: %w", lastErr, err)
 			}
 		}
 	}
 	return nil, fmt.Errorf("%w (after %d attempts, none of which created the login method)", lastErr, createAttempts)
-}
-
-// sleepContext waits for d or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // findCreated returns the login method in scope whose name and settings are those just sent, or nil.
