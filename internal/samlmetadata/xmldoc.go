@@ -21,6 +21,22 @@ func readDocument(data []byte) (*etree.Document, error) {
 	if err := checkUTF8(data); err != nil {
 		return nil, err
 	}
+	doc, ok := fastRead(data)
+	if !ok {
+		var err error
+		if doc, err = readEtree(data); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkDocument(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// readEtree reads data with etree (encoding/xml): what fastRead declines,
+// and every error message.
+func readEtree(data []byte) (*etree.Document, error) {
 	doc := etree.NewDocument()
 	var declared string
 	doc.ReadSettings = etree.ReadSettings{
@@ -39,9 +55,6 @@ func readDocument(data []byte) (*etree.Document, error) {
 			return nil, errDTD()
 		}
 		return nil, readError(err, declared)
-	}
-	if err := checkDocument(doc); err != nil {
-		return nil, err
 	}
 	return doc, nil
 }
