@@ -18,7 +18,7 @@ import (
 // directive, a non-ASCII name, an entity other than the five predefined ones,
 // a character that XML forbids, a mismatched or unclosed tag, a declaration
 // of another encoding or version, nesting deeper than MaxDepth, more than
-// MaxAttributes attributes or a repeated one) makes it decline with
+// fastMaxAttributes attributes or a repeated one) makes it decline with
 // ok == false, and the caller reads the input with etree instead, which also
 // words every error. So each input has one reader and there is no second
 // opinion: the tree it returns is the tree that every check, the signature
@@ -76,6 +76,11 @@ func fastRead(data []byte) (doc *etree.Document, ok bool) {
 	}
 	return doc, true
 }
+
+// fastMaxAttributes bounds the attributes of one element on the fast path.
+// CreateAttr scans the element's attributes for a duplicate each time, so an
+// element with n costs n²/2 comparisons; real metadata has fewer than 20.
+const fastMaxAttributes = 32
 
 type fastReader struct {
 	data  []byte
@@ -240,7 +245,7 @@ func (r *fastReader) startTag(top *etree.Element) (e *etree.Element, empty, ok b
 			r.pos += 2
 			return e, true, true
 		}
-		if len(e.Attr) == MaxAttributes { // refused later anyway; and CreateAttr's duplicate scan is quadratic
+		if len(e.Attr) == fastMaxAttributes {
 			return nil, false, false
 		}
 		_, _, key, ok := r.qname()

@@ -101,8 +101,9 @@ var fastReadCases = []struct {
 	{"unterminated PI", `<?pi x`, false},
 	{"too deep", strings.Repeat("<a>", MaxDepth+1) + strings.Repeat("</a>", MaxDepth+1), false},
 	{"deepest allowed", strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth), true},
+	{"more attributes than the fast path takes", "<a" + manyAttributes(fastMaxAttributes+1) + "/>", false},
+	{"most attributes the fast path takes", "<a" + manyAttributes(fastMaxAttributes) + "/>", true},
 	{"too many attributes", "<a" + manyAttributes(MaxAttributes+1) + "/>", false},
-	{"most attributes allowed", "<a" + manyAttributes(MaxAttributes) + "/>", true},
 }
 
 func manyAttributes(n int) string {
