@@ -111,10 +111,8 @@ func (r *fastReader) text(top *etree.Element) bool {
 	if !ok {
 		return false
 	}
-	c := top.CreateText(s)
-	if isXMLSpace(s) {
-		c.SetData(s) // etree flags whitespace-only text; SetData is the exported way to do the same
-	}
+	// etree's reader flags whitespace-only text; SetData applies that same rule (CreateText does not).
+	top.CreateText("").SetData(s)
 	return true
 }
 
@@ -445,15 +443,6 @@ var plainByte = func() (t [256]bool) {
 }()
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func isXMLSpace(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isSpaceByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
 
 func isNameStart(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
