@@ -20,7 +20,7 @@ import (
 //     attributes, email_attribute_name and header_attributes only when set.
 //     Other types echo their config as sent, minus client_secret.
 //   - scim_base_url uses a population UUID distinct from the IdP ID (the
-//     delta's example shows the IdP ID; API.md says <uuid>) so clients that
+//     delta's example shows the IdP ID; CONTRACT.md says <uuid>) so clients that
 //     build the URL instead of reading it fail in tests. It is computed from
 //     the emulator's current address when rendered.
 //   - The API's /scim/users items carry exactly the documented SCIMUser
@@ -33,7 +33,7 @@ import (
 //     requires codes >= 1000 (Cloudflare's observed 971 would violate it).
 //
 // Facts of the API that the emulator builds in. Those marked "assumed" are not
-// published by Cloudflare (see API.md); they are kept together here so that
+// published by Cloudflare (see CONTRACT.md); they are kept together here so that
 // they are easy to find and to change.
 const (
 	// DefaultIdPPerPage is the page size of the identity-provider list when

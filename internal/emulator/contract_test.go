@@ -33,8 +33,8 @@ import (
 //     not Cloudflare API and are not validated here; SCIM is exercised by a
 //     SCIM client in scim_test.go.
 const (
-	refOld   = "../../../shared/reference/cloudflare-access-idp-openapi.json"
-	refDelta = "../../../shared/reference/cloudflare-access-idp-openapi-2026-delta.json"
+	refOld   = "testdata/openapi/cloudflare-access-idp-openapi.json"
+	refDelta = "testdata/openapi/cloudflare-access-idp-openapi-2026-delta.json"
 )
 
 type contractRef struct {

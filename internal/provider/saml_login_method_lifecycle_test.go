@@ -20,10 +20,10 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
 
-// metadataTestdata is the metadata package's copy of the corpus files the provider tests use too.
-func metadataTestdata(t *testing.T, name string) string {
+// metadataCorpus is the path of a file of the metadata package's corpus ("real/okta-crewjam.xml").
+func metadataCorpus(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "samlmetadata", "testdata", name))
+	p, err := filepath.Abs(filepath.Join("..", "samlmetadata", "testdata", "corpus", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,20 +140,20 @@ func TestSAMLLoginMethod_badMetadataFailsAtPlanTime(t *testing.T) {
 	e := newTestEnv(t)
 	// (Non-UTF-8 files never reach the provider: Terraform's file() refuses them.)
 	cases := []struct{ file, want string }{
-		{"hostile-billion-laughs.xml", `DOCTYPE`},
-		{"hostile-xxe-file.xml", `DOCTYPE`},
-		{"hostile-duplicate-attribute.xml", `(?i)duplicate`},
-		{"hostile-trailing-second-root.xml", `(?i)root`},
-		{"hostile-javascript-location.xml", `(?i)https`},
-		{"hostile-cdata-pi-x509.xml", `(?i)certificate`},
-		{"toolkit-multiple-descriptors.xml", `https://foo.example.com/access/saml/idp.xml[\s\S]*entity_id`},
+		{"hostile/billion-laughs.xml", `DOCTYPE`},
+		{"hostile/xxe-file.xml", `DOCTYPE`},
+		{"hostile/duplicate-attribute.xml", `(?i)duplicate`},
+		{"hostile/trailing-second-root.xml", `(?i)root`},
+		{"hostile/javascript-location.xml", `(?i)https`},
+		{"hostile/cdata-pi-x509.xml", `(?i)certificate`},
+		{"real/toolkit-multiple-descriptors.xml", `https://foo.example.com/access/saml/idp.xml[\s\S]*entity_id`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
 			Config: loginMethodConfig(e, `
   name         = "JumpCloud"
-  metadata_xml = file(`+hclString(metadataTestdata(t, c.file))+`)`),
+  metadata_xml = file(`+hclString(metadataCorpus(t, c.file))+`)`),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Invalid\s+SAML\s+Metadata[\s\S]*` + c.want),
 		})
@@ -184,7 +184,7 @@ func TestSAMLLoginMethod_pinnedMetadataSignature(t *testing.T) {
 	e := newTestEnv(t)
 	// The Azure AD signer expired in 2025; sign-time validity is checked against the provider's clock.
 	e.now = func() time.Time { return time.Date(2022, 9, 28, 10, 17, 32, 0, time.UTC) }
-	signer := metadataTestdata(t, "azuread-tenant-signed-bom.signer.pem")
+	signer := metadataCorpus(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	withFile := func(file string) string {
 		return loginMethodConfig(e, `
   name                   = "Entra ID"
@@ -194,14 +194,14 @@ func TestSAMLLoginMethod_pinnedMetadataSignature(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
-			{Config: withFile(metadataTestdata(t, "hostile-xsw-tampered-location.xml")), PlanOnly: true,
+			{Config: withFile(metadataCorpus(t, "hostile/xsw-tampered-location.xml")), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`metadata_signing_certs[\s\S]*(?i)signature`)},
-			{Config: withFile(metadataTestdata(t, "hostile-xsw-wrapped-in-extensions.xml")), PlanOnly: true,
+			{Config: withFile(metadataCorpus(t, "hostile/xsw-wrapped-in-extensions.xml")), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?i)signature`)},
-			{Config: withFile(metadataTestdata(t, "okta-crewjam.xml")), PlanOnly: true,
+			{Config: withFile(metadataCorpus(t, "real/okta-crewjam.xml")), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?i)not\s+signed|signature`)},
 			{
-				Config: withFile(metadataTestdata(t, "azuread-tenant-signed-bom.xml")),
+				Config: withFile(metadataCorpus(t, "real/azuread-tenant-signed-bom.xml")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(loginMethodAddr, tfjsonpath.New("issuer_url"), knownvalue.StringExact("https://sts.windows.net/81c1df79-e153-4f9d-a101-8dcf04af6c2c/")),
 					statecheck.ExpectKnownValue(loginMethodAddr, tfjsonpath.New("certificates"), knownvalue.ListSizeExact(2)),

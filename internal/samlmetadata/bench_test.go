@@ -10,7 +10,7 @@ import (
 )
 
 func benchParse(b *testing.B, file string, opts Options) {
-	data := readTestdata(b, file)
+	data := readCorpus(b, file)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	start := processCPU(b)
@@ -31,39 +31,35 @@ func reportCPU(b *testing.B, start time.Duration) {
 }
 
 // BenchmarkParseJumpCloud: a typical JumpCloud export (3 kB, RSA-4096 cert).
-func BenchmarkParseJumpCloud(b *testing.B) { benchParse(b, "jumpcloud-samlify.xml", Options{}) }
+func BenchmarkParseJumpCloud(b *testing.B) { benchParse(b, "real/jumpcloud-samlify.xml", Options{}) }
 
 // BenchmarkParseLargest: the largest single-IdP file in the corpus (ADFS, 71 kB).
-func BenchmarkParseLargest(b *testing.B) { benchParse(b, "adfs-toolkit-signed.xml", Options{}) }
+func BenchmarkParseLargest(b *testing.B) { benchParse(b, "real/adfs-toolkit-signed.xml", Options{}) }
 
 // BenchmarkParseVerify: parse and verify a signed Azure AD file (17 kB, rsa-sha256).
 func BenchmarkParseVerify(b *testing.B) {
-	signer := signerFromTestdata(b, "azuread-tenant-signed-bom.signer.pem")
+	signer := signerFromCorpus(b, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
-	benchParse(b, "azuread-tenant-signed-bom.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }})
+	benchParse(b, "real/azuread-tenant-signed-bom.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }})
 }
 
 // BenchmarkParseVerifyLargest: parse and verify the ADFS file (71 kB, rsa-sha1 allowed).
 func BenchmarkParseVerifyLargest(b *testing.B) {
-	signer := signerFromTestdata(b, "adfs-toolkit-signed.signer.pem")
+	signer := signerFromCorpus(b, "real/signers/adfs-toolkit-signed.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
-	benchParse(b, "adfs-toolkit-signed.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }, AllowSHA1: true})
+	benchParse(b, "real/adfs-toolkit-signed.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }, AllowSHA1: true})
 }
 
-// BenchmarkHostile: how long refusing each hostile input in testdata takes (each must fail fast). The
+// BenchmarkHostile: how long refusing each hostile input of the corpus takes (each must fail fast). The
 // signature-wrapping files are refused only with a pinned signer; BenchmarkParseVerify covers that path.
 func BenchmarkHostile(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join("testdata", "hostile-*.xml"))
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no hostile testdata: %v", err)
-	}
-	for _, f := range files {
-		name := filepath.Base(f)
-		if strings.Contains(name, "-xsw-") {
+	for _, file := range corpusFiles(b, "hostile") {
+		name := filepath.Base(file)
+		if strings.HasPrefix(name, "xsw-") {
 			continue
 		}
 		b.Run(name, func(b *testing.B) {
-			data := readTestdata(b, name)
+			data := readCorpus(b, file)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -78,7 +74,7 @@ func BenchmarkHostile(b *testing.B) {
 // BenchmarkRead compares the two readers on the largest file: fastRead, which Parse uses for plain XML, and
 // readEtree (etree on encoding/xml), which takes everything fastRead declines.
 func BenchmarkRead(b *testing.B) {
-	data := bytes.TrimPrefix(readTestdata(b, "adfs-toolkit-signed.xml"), utf8BOM)
+	data := bytes.TrimPrefix(readCorpus(b, "real/adfs-toolkit-signed.xml"), utf8BOM)
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
@@ -102,8 +98,8 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkValidate measures goxmldsig alone: Validate of the already-parsed signed Azure AD file, the part of
 // BenchmarkParseVerify that is not ours (it canonicalizes, and re-reads the canonical bytes with etree).
 func BenchmarkValidate(b *testing.B) {
-	data := readTestdata(b, "azuread-tenant-signed-bom.xml")
-	signer := signerFromTestdata(b, "azuread-tenant-signed-bom.signer.pem")
+	data := readCorpus(b, "real/azuread-tenant-signed-bom.xml")
+	signer := signerFromCorpus(b, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	doc, err := readDocument(data)
 	if err != nil {
 		b.Fatal(err)

@@ -97,7 +97,7 @@ func TestExpiry(t *testing.T) {
 // TestExpiredCertificatesAreFacts: an expired IdP certificate is reported,
 // not refused (JumpCloud bugdaddy exports expired in 2025).
 func TestExpiredCertificatesAreFacts(t *testing.T) {
-	md, err := Parse(readTestdata(t, "adfs-toolkit-signed.xml"), Options{})
+	md, err := Parse(readCorpus(t, "real/adfs-toolkit-signed.xml"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,13 @@
 package samlmetadata
 
 import (
+	"compress/gzip"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,15 +16,67 @@ import (
 	"time"
 )
 
-// corpusDir is the shared metadata corpus, outside this repository; tests
-// that need it skip when it is absent.
-const corpusDir = "../../../shared/corpus/metadata"
+// corpusDir is the metadata corpus: real files with the oracle's expected values (expected.json) and hostile
+// files with their expected behaviour (hostile/README.md). See testdata/corpus/README.md.
+const corpusDir = "testdata/corpus"
 
-func needCorpus(t testing.TB) {
+// readCorpus reads a corpus file by its path under corpusDir ("real/okta-crewjam.xml"). The two
+// multi-megabyte generated hostile files are stored gzip-compressed as NAME.gz and read as NAME.
+// A missing file fails the test: the corpus is part of the repository.
+func readCorpus(t testing.TB, name string) []byte {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(corpusDir, "expected.json")); err != nil {
-		t.Skipf("shared corpus not present at %s", corpusDir)
+	path := filepath.Join(corpusDir, name)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		data, err = readGzip(path + ".gz")
 	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func readGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return io.ReadAll(zr)
+}
+
+// corpusFiles lists the XML files of a corpus directory ("real", "hostile") by the names readCorpus takes,
+// failing the test when there are none.
+func corpusFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	var names []string
+	for _, pattern := range []string{"*.xml", "*.xml.gz"} {
+		matches, err := filepath.Glob(filepath.Join(corpusDir, dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range matches {
+			names = append(names, dir+"/"+strings.TrimSuffix(filepath.Base(m), ".gz"))
+		}
+	}
+	if len(names) == 0 {
+		t.Fatalf("no corpus files in %s", filepath.Join(corpusDir, dir))
+	}
+	slices.Sort(names)
+	return names
+}
+
+func signerFromCorpus(t testing.TB, name string) *x509.Certificate {
+	t.Helper()
+	certs, err := ParseCertificates(string(readCorpus(t, name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certs[0].X509
 }
 
 // oracleFile is the part of expected.json the tests compare.
@@ -74,33 +131,28 @@ var realErrors = map[string]error{
 const opensslTime = "Jan _2 15:04:05 2006 GMT" // c.NotAfter.UTC() only
 
 func TestCorpusReal(t *testing.T) {
-	needCorpus(t)
 	oracle := loadOracle(t)
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "real", "*.xml"))
+	files := corpusFiles(t, "real")
 	if len(files) != len(oracle) {
 		t.Fatalf("%d real files but %d oracle entries", len(files), len(oracle))
 	}
 	passed := 0
-	for _, path := range files {
-		name := filepath.Base(path)
-		want, ok := oracle["real/"+name]
+	for _, file := range files {
+		want, ok := oracle[file]
 		if !ok {
-			t.Errorf("%s: not in expected.json", name)
+			t.Errorf("%s: not in expected.json", file)
 			continue
 		}
-		if t.Run(name, func(t *testing.T) { checkRealFile(t, path, want) }) {
+		if t.Run(filepath.Base(file), func(t *testing.T) { checkRealFile(t, file, want) }) {
 			passed++
 		}
 	}
 	t.Logf("real corpus: %d/%d files as expected", passed, len(files))
 }
 
-func checkRealFile(t *testing.T, path string, want oracleFile) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := filepath.Base(path)
+func checkRealFile(t *testing.T, file string, want oracleFile) {
+	data := readCorpus(t, file)
+	name := filepath.Base(file)
 	opts := Options{AllowHTTP: chosenURL(want.Expected.SSORedirect, want.Expected.SSOPost) != "" &&
 		strings.HasPrefix(chosenURL(want.Expected.SSORedirect, want.Expected.SSOPost), "http:")}
 	md, err := Parse(data, opts)

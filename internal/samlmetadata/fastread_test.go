@@ -176,14 +176,9 @@ type fastReadInput struct {
 	real bool // real metadata: the fast path must take it
 }
 
-// fastReadInputs: testdata, the FuzzParse seeds, and the shared corpus when present.
+// fastReadInputs: the FuzzParse seeds and the corpus.
 func fastReadInputs(t testing.TB) []fastReadInput {
 	var ins []fastReadInput
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	for _, p := range files {
-		name := filepath.Base(p)
-		ins = append(ins, fastReadInput{"testdata/" + name, readBOMless(t, p), !strings.HasPrefix(name, "hostile-")})
-	}
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
 	for _, p := range seeds {
 		raw, err := os.ReadFile(p)
@@ -201,21 +196,11 @@ func fastReadInputs(t testing.TB) []fastReadInput {
 		ins = append(ins, fastReadInput{"seed/" + filepath.Base(p), bytes.TrimPrefix([]byte(data), utf8BOM), false})
 	}
 	for _, dir := range []string{"real", "hostile"} {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, dir, "*.xml"))
-		for _, p := range files {
-			ins = append(ins, fastReadInput{dir + "/" + filepath.Base(p), readBOMless(t, p), dir == "real"})
+		for _, file := range corpusFiles(t, dir) {
+			ins = append(ins, fastReadInput{file, bytes.TrimPrefix(readCorpus(t, file), utf8BOM), dir == "real"})
 		}
 	}
 	return ins
-}
-
-// readBOMless reads a file as readDocument sees it: without a UTF-8 BOM.
-func readBOMless(t testing.TB, path string) []byte {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimPrefix(data, utf8BOM)
 }
 
 // treeDiff describes the first difference between two etree elements and

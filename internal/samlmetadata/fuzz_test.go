@@ -3,8 +3,6 @@ package samlmetadata
 import (
 	"crypto/x509"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,19 +10,18 @@ import (
 
 // FuzzParse checks that no input panics (a recovered panic surfaces as
 // ErrInternal and fails here), that every error has exactly one kind, and
-// that every accepted result satisfies the policy. Seeds: testdata/*.xml
-// and testdata/fuzz/FuzzParse (copied from the shared corpus).
+// that every accepted result satisfies the policy. Seeds: testdata/fuzz/FuzzParse
+// (generated from the corpus) and the corpus files below 1 MiB.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
+	for _, file := range append(corpusFiles(f, "real"), corpusFiles(f, "hostile")...) {
+		data := readCorpus(f, file)
+		if len(data) > 1<<20 {
+			continue
 		}
 		f.Add(data, uint8(0))
 		f.Add(data, uint8(7))
 	}
-	signer := signerFromTestdata(f, "azuread-tenant-signed-bom.signer.pem")
+	signer := signerFromCorpus(f, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
 	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
 		opts := Options{AllowHTTP: flags&1 != 0, AllowSHA1: flags&2 != 0, MaxBytes: 1 << 20}

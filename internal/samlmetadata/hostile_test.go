@@ -3,21 +3,16 @@ package samlmetadata
 import (
 	"crypto/x509"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
-// signerAt loads a PEM signer file and returns its first certificate and
+// signerAt loads a PEM signer file of the corpus and returns its first certificate and
 // a clock at notBefore+1h, as in hostile/README.md.
-func signerAt(t testing.TB, pemPath string) (*x509.Certificate, func() time.Time) {
+func signerAt(t testing.TB, name string) (*x509.Certificate, func() time.Time) {
 	t.Helper()
-	raw, err := os.ReadFile(pemPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, err := ParseCertificates(string(raw))
+	certs, err := ParseCertificates(string(readCorpus(t, name)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,17 +71,12 @@ var hostileCases = []hostileCase{
 var allKinds = []error{ErrTooLarge, ErrMalformed, ErrDTD, ErrInvalidMetadata, ErrSignature, ErrSSOURL}
 
 func TestCorpusHostile(t *testing.T) {
-	needCorpus(t)
-	dir := filepath.Join(corpusDir, "hostile")
-	signer, clock := signerAt(t, filepath.Join(corpusDir, "real", "signers", "azuread-tenant-signed-bom.signer.pem"))
+	signer, clock := signerAt(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	covered := map[string]bool{}
 	for _, tc := range hostileCases {
 		covered[tc.file] = true
 		t.Run(tc.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(dir, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := readCorpus(t, "hostile/"+tc.file)
 			opts := Options{MaxBytes: tc.max}
 			if tc.signed {
 				opts.TrustedSigners, opts.Now = []*x509.Certificate{signer}, clock
@@ -112,10 +102,7 @@ func TestCorpusHostile(t *testing.T) {
 			t.Logf("%v", err)
 		})
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := corpusFiles(t, "hostile")
 	for _, f := range files {
 		if !covered[filepath.Base(f)] {
 			t.Errorf("hostile file %s has no test case", filepath.Base(f))

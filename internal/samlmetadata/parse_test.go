@@ -6,24 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func TestParseJumpCloud(t *testing.T) {
-	md, err := Parse(readTestdata(t, "jumpcloud-samlify.xml"), Options{})
+	md, err := Parse(readCorpus(t, "real/jumpcloud-samlify.xml"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,25 +31,25 @@ func TestParseJumpCloud(t *testing.T) {
 		t.Errorf("NameIDFormats = %q", md.NameIDFormats)
 	}
 
-	post, err := Parse(readTestdata(t, "jumpcloud-samlify.xml"), Options{Binding: BindingHTTPPOST})
+	post, err := Parse(readCorpus(t, "real/jumpcloud-samlify.xml"), Options{Binding: BindingHTTPPOST})
 	if err != nil || post.SSOBinding != BindingHTTPPOST {
 		t.Errorf("Binding POST: %v %+v", err, post)
 	}
-	if _, err := Parse(readTestdata(t, "jumpcloud-samlify.xml"), Options{Binding: BindingSOAP}); !errors.Is(err, ErrNoSSOEndpoint) {
+	if _, err := Parse(readCorpus(t, "real/jumpcloud-samlify.xml"), Options{Binding: BindingSOAP}); !errors.Is(err, ErrNoSSOEndpoint) {
 		t.Errorf("Binding SOAP: %v", err)
 	}
 }
 
 func TestParseCertificateText(t *testing.T) {
 	// Okta puts spaces inside the base64.
-	md, err := Parse(readTestdata(t, "okta-crewjam.xml"), Options{})
+	md, err := Parse(readCorpus(t, "real/okta-crewjam.xml"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantCert(t, md, "d40df01ccede49d207cb6d8abd15770a4b6eca14a85448c2959a98f85dc31ed4")
 
 	// Three signing KeyDescriptors, two distinct certificates, order kept.
-	md, err = Parse(readTestdata(t, "toolkit-multi-signing-certs.xml"), Options{})
+	md, err = Parse(readCorpus(t, "real/toolkit-multi-signing-certs.xml"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +60,7 @@ func TestParseCertificateText(t *testing.T) {
 }
 
 func TestParseEntitySelection(t *testing.T) {
-	data := readTestdata(t, "toolkit-multiple-descriptors.xml")
+	data := readCorpus(t, "real/toolkit-multiple-descriptors.xml")
 	_, err := Parse(data, Options{})
 	var amb *AmbiguousEntityError
 	if !errors.As(err, &amb) || !errors.Is(err, ErrAmbiguousEntity) || !errors.Is(err, ErrInvalidMetadata) {
@@ -89,13 +78,13 @@ func TestParseEntitySelection(t *testing.T) {
 	if !errors.Is(err, ErrEntityNotFound) || !strings.Contains(err.Error(), amb.EntityIDs[0]) {
 		t.Errorf("unknown entity: %v", err)
 	}
-	if _, err := Parse(readTestdata(t, "jumpcloud-samlify.xml"), Options{EntityID: "other"}); !errors.Is(err, ErrEntityNotFound) {
+	if _, err := Parse(readCorpus(t, "real/jumpcloud-samlify.xml"), Options{EntityID: "other"}); !errors.Is(err, ErrEntityNotFound) {
 		t.Errorf("single entity, wrong selection: %v", err)
 	}
 }
 
 func TestParseHostileTestdata(t *testing.T) {
-	signer := signerFromTestdata(t, "azuread-tenant-signed-bom.signer.pem")
+	signer := signerFromCorpus(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
 	signed := Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }}
 	cases := []struct {
@@ -103,20 +92,20 @@ func TestParseHostileTestdata(t *testing.T) {
 		opts       Options
 		want, kind error
 	}{
-		{"hostile-duplicate-attribute.xml", Options{}, ErrDuplicateAttribute, ErrMalformed},
-		{"hostile-trailing-second-root.xml", Options{}, ErrMultipleRoots, ErrMalformed},
-		{"hostile-utf16le-bom.xml", Options{}, ErrEncoding, ErrMalformed},
-		{"hostile-xxe-file.xml", Options{}, ErrDTD, ErrDTD},
-		{"hostile-billion-laughs.xml", Options{}, ErrDTD, ErrDTD},
-		{"hostile-cdata-pi-x509.xml", Options{}, ErrBadCertificate, ErrInvalidMetadata},
-		{"hostile-javascript-location.xml", Options{}, ErrSSOURL, ErrSSOURL},
-		{"hostile-xsw-wrapped-in-extensions.xml", signed, ErrSignatureMissing, ErrSignature},
-		{"hostile-xsw-tampered-location.xml", signed, ErrSignatureInvalid, ErrSignature},
-		{"jumpcloud-samlify.xml", Options{MaxBytes: 1000}, ErrTooLarge, ErrTooLarge},
-		{"jumpcloud-samlify.xml", signed, ErrSignatureMissing, ErrSignature},
+		{"hostile/duplicate-attribute.xml", Options{}, ErrDuplicateAttribute, ErrMalformed},
+		{"hostile/trailing-second-root.xml", Options{}, ErrMultipleRoots, ErrMalformed},
+		{"hostile/utf16le-bom.xml", Options{}, ErrEncoding, ErrMalformed},
+		{"hostile/xxe-file.xml", Options{}, ErrDTD, ErrDTD},
+		{"hostile/billion-laughs.xml", Options{}, ErrDTD, ErrDTD},
+		{"hostile/cdata-pi-x509.xml", Options{}, ErrBadCertificate, ErrInvalidMetadata},
+		{"hostile/javascript-location.xml", Options{}, ErrSSOURL, ErrSSOURL},
+		{"hostile/xsw-wrapped-in-extensions.xml", signed, ErrSignatureMissing, ErrSignature},
+		{"hostile/xsw-tampered-location.xml", signed, ErrSignatureInvalid, ErrSignature},
+		{"real/jumpcloud-samlify.xml", Options{MaxBytes: 1000}, ErrTooLarge, ErrTooLarge},
+		{"real/jumpcloud-samlify.xml", signed, ErrSignatureMissing, ErrSignature},
 	}
 	for _, tc := range cases {
-		_, err := Parse(readTestdata(t, tc.file), tc.opts)
+		_, err := Parse(readCorpus(t, tc.file), tc.opts)
 		if !errors.Is(err, tc.want) || kindOf(err) != tc.kind {
 			t.Errorf("%s: error = %v, want %v (kind %v)", tc.file, err, tc.want, tc.kind)
 		}
@@ -124,9 +113,9 @@ func TestParseHostileTestdata(t *testing.T) {
 }
 
 func TestParseSignedTestdata(t *testing.T) {
-	signer := signerFromTestdata(t, "azuread-tenant-signed-bom.signer.pem")
+	signer := signerFromCorpus(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)
-	md, err := Parse(readTestdata(t, "azuread-tenant-signed-bom.xml"),
+	md, err := Parse(readCorpus(t, "real/azuread-tenant-signed-bom.xml"),
 		Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }})
 	if err != nil {
 		t.Fatal(err)
@@ -135,23 +124,14 @@ func TestParseSignedTestdata(t *testing.T) {
 		t.Errorf("%+v", md)
 	}
 	// Unsigned parsing of the same file gives the same values.
-	plain, err := Parse(readTestdata(t, "azuread-tenant-signed-bom.xml"), Options{})
+	plain, err := Parse(readCorpus(t, "real/azuread-tenant-signed-bom.xml"), Options{})
 	if err != nil || plain.Signed || plain.SSOURL != md.SSOURL || !SameCertificates(plain.Certificates, md.Certificates) {
 		t.Errorf("unsigned parse: %v %+v", err, plain)
 	}
 }
 
-func signerFromTestdata(t testing.TB, name string) *x509.Certificate {
-	t.Helper()
-	certs, err := ParseCertificates(string(readTestdata(t, name)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certs[0].X509
-}
-
 func TestParseReaderCap(t *testing.T) {
-	data := readTestdata(t, "jumpcloud-samlify.xml")
+	data := readCorpus(t, "real/jumpcloud-samlify.xml")
 	if _, err := ParseReader(bytes.NewReader(data), Options{}); err != nil {
 		t.Fatal(err)
 	}
