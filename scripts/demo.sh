@@ -3,10 +3,48 @@
 # local filesystem mirror, `terraform init` and `apply` examples/jumpcloud, print its outputs, check that the
 # SCIM endpoint accepts the captured secret, then plan again and fail unless that plan is empty. Stops the
 # emulator it started, whatever happens.
+#
+# The CLI: TERRAFORM=/path/to/cli when set; else the first terraform (1.5 or later) or tofu (1.6 or later) on
+# PATH; else Terraform 1.5.7, built once from the Go module proxy by scripts/install-tools.sh.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-terraform="${TERRAFORM:-$root/.tools/bin/terraform}"
+# shellcheck source=lib/cli.sh
+. "$root/scripts/lib/cli.sh"
+
+# usable_cli CLI: whether CLI is a Terraform 1.5+ or an OpenTofu 1.6+ (the first with provider functions).
+usable_cli() {
+  local v
+  v="$(cli_semver "$1")"
+  [ -n "$v" ] || return 1
+  case "$(cli_version "$1")" in
+    OpenTofu*) version_at_least "$v" 1.6 ;;
+    Terraform*) version_at_least "$v" 1.5 ;;
+    *) return 1 ;;
+  esac
+}
+
+pick_cli() {
+  local c
+  if [ -n "${TERRAFORM:-}" ]; then
+    usable_cli "$TERRAFORM" || { echo "demo: TERRAFORM=$TERRAFORM is not Terraform 1.5+ or OpenTofu 1.6+" >&2; return 1; }
+    echo "$TERRAFORM"
+    return
+  fi
+  for c in $(type -ap terraform tofu); do
+    if usable_cli "$c"; then echo "$c"; return; fi
+  done
+  echo "==> no terraform (1.5+) or tofu (1.6+) on PATH: building Terraform 1.5.7 (first time only, about 6 minutes;" \
+    "later runs reuse it)" >&2
+  "$root/scripts/install-tools.sh" terraform
+  echo "$root/.tools/bin/terraform"
+}
+
+terraform="$(pick_cli)"
+echo "==> using $(cli_version "$terraform") ($terraform)"
+host="$(provider_host "$terraform")"
+cmd=terraform
+[ "$host" = registry.opentofu.org ] && cmd=tofu
 demo="$root/.demo"
 version="0.0.1"  # a release version: an empty constraint never selects a pre-release
 account_id="0123456789abcdef0123456789abcdef"
@@ -15,7 +53,7 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 rm -rf "$demo"
 mkdir -p "$demo/bin" "$demo/work"
-mirror="$demo/mirror/registry.terraform.io/zerotrust-tf/zerotrust/$version/$(go env GOOS)_$(go env GOARCH)"
+mirror="$demo/mirror/$host/zerotrust-tf/zerotrust/$version/$(go env GOOS)_$(go env GOARCH)"
 mkdir -p "$mirror"
 
 echo "==> building the provider and the emulator"
@@ -39,10 +77,10 @@ cat >"$demo/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
     path    = "$demo/mirror"
-    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+    include = ["$host/zerotrust-tf/zerotrust"]
   }
   direct {
-    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+    exclude = ["$host/zerotrust-tf/zerotrust"]
   }
 }
 RC
@@ -52,9 +90,9 @@ export CLOUDFLARE_API_TOKEN="$token" CLOUDFLARE_BASE_URL="$base_url" TF_VAR_acco
 cp "$root"/examples/jumpcloud/*.tf "$root"/examples/jumpcloud/*.xml "$demo/work/"
 tf() { "$terraform" -chdir="$demo/work" "$@"; }
 
-echo "==> terraform init"
+echo "==> $cmd init"
 tf init -input=false -no-color >/dev/null
-echo "==> terraform apply"
+echo "==> $cmd apply"
 tf apply -input=false -auto-approve -no-color
 echo "==> outputs"
 tf output -no-color
@@ -67,7 +105,7 @@ scim_status="$(curl -sS -o /dev/null -w '%{http_code}' -H @"$demo/scim-auth-head
 rm -f "$demo/scim-auth-header"
 [ "$scim_status" = 200 ] || { echo "==> demo FAILED: GET $scim_base_url/Users with the secret answered $scim_status" >&2; exit 1; }
 echo "    GET $scim_base_url/Users with the secret: $scim_status"
-echo "==> terraform plan (must be empty)"
+echo "==> $cmd plan (must be empty)"
 set +e
 tf plan -input=false -detailed-exitcode -no-color
 code=$?
@@ -75,5 +113,5 @@ set -e
 case "$code" in
   0) echo "==> demo OK: the second plan is empty" ;;
   2) echo "==> demo FAILED: the second plan wants changes" >&2; exit 1 ;;
-  *) echo "==> demo FAILED: terraform plan exited $code" >&2; exit 1 ;;
+  *) echo "==> demo FAILED: $cmd plan exited $code" >&2; exit 1 ;;
 esac

@@ -1,0 +1,19 @@
+# Helpers for the scripts that run a Terraform-compatible CLI. Source it; it defines functions only.
+
+# cli_version CLI: the CLI's first version line ("Terraform v1.5.7", "OpenTofu v1.11.3"). The CLI reads no
+# configuration file for it, so a TF_CLI_CONFIG_FILE that names a missing file prints no warnings.
+cli_version() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | sed -n 1p; }
+
+# cli_semver CLI: the version number alone ("1.5.7"), empty when the CLI does not answer like Terraform.
+cli_semver() { cli_version "$1" | sed -n 's/^[A-Za-z]* v\([0-9][0-9.]*\).*/\1/p'; }
+
+# version_at_least A B: whether the dotted version A is B or later.
+version_at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | sed -n 1p)" = "$2" ]; }
+
+# provider_host CLI: the registry host the CLI resolves "zerotrust-tf/zerotrust" to.
+provider_host() {
+  case "$(cli_version "$1")" in
+    OpenTofu*) echo registry.opentofu.org ;;
+    *) echo registry.terraform.io ;;
+  esac
+}
