@@ -15,10 +15,14 @@ import (
 //   - page/per_page outside the documented bounds answer 400/12130 (assumed).
 //   - The legacy config.idp_public_cert is folded into idp_public_certs and
 //     only idp_public_certs is echoed. Certificates are stored as sent.
-//   - The SAML config is echoed with issuer_url, sso_target_url,
-//     idp_public_certs, sign_request and redirect_url always present;
-//     attributes, email_attribute_name and header_attributes only when set.
-//     Other types echo their config as sent, minus client_secret.
+//   - Which fields a response carries follows the official Terraform
+//     provider's schema (CONTRACT.md, "Which fields a response carries"):
+//     Computed fields always (redirect_url, scim_config and its fields), the
+//     Optional-only ones only when set (sign_request, attributes,
+//     email_attribute_name, header_attributes; read_only only when true).
+//     issuer_url, sso_target_url and idp_public_certs are required for SAML,
+//     so always set. Other types echo their config as sent, minus
+//     client_secret.
 //   - scim_base_url uses a population UUID distinct from the IdP ID (the
 //     delta's example shows the IdP ID; CONTRACT.md says <uuid>) so clients that
 //     build the URL instead of reading it fail in tests. It is computed from

@@ -15,7 +15,7 @@ type wireIdP struct {
 	Type       string         `json:"type"`
 	Config     map[string]any `json:"config"`
 	SCIMConfig wireSCIMConfig `json:"scim_config"`
-	ReadOnly   bool           `json:"read_only"`
+	ReadOnly   bool           `json:"read_only,omitempty"` // only on read-only IdPs: see CONTRACT.md
 }
 
 type wireSCIMConfig struct {
@@ -28,8 +28,10 @@ type wireSCIMConfig struct {
 }
 
 // render builds the wire form of rec. The plaintext secret is shown only when
-// showSecret is set (the response that created or refreshed it). Callers hold
-// s.mu.
+// showSecret is set (the response that created or refreshed it). Which fields
+// appear follows CONTRACT.md ("Which fields a response carries"): those the
+// official provider's schema marks Computed always, the Optional-only ones
+// only when they were set. Callers hold s.mu.
 func (s *Server) render(rec *record, showSecret bool) wireIdP {
 	p := rec.idp
 	cfg := deepCopyMap(p.Config.Other)
@@ -41,14 +43,16 @@ func (s *Server) render(rec *record, showSecret bool) wireIdP {
 		cfg["issuer_url"] = p.Config.IssuerURL
 		cfg["sso_target_url"] = p.Config.SSOTargetURL
 		cfg["idp_public_certs"] = append([]string{}, p.Config.IdPPublicCerts...)
-		cfg["sign_request"] = p.Config.SignRequest
-		if len(p.Config.Attributes) > 0 {
+		if p.Config.SignRequest != nil {
+			cfg["sign_request"] = *p.Config.SignRequest
+		}
+		if p.Config.Attributes != nil {
 			cfg["attributes"] = append([]string{}, p.Config.Attributes...)
 		}
 		if p.Config.EmailAttributeName != "" {
 			cfg["email_attribute_name"] = p.Config.EmailAttributeName
 		}
-		if len(p.Config.HeaderAttributes) > 0 {
+		if p.Config.HeaderAttributes != nil {
 			cfg["header_attributes"] = append([]HeaderAttribute{}, p.Config.HeaderAttributes...)
 		}
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -83,14 +84,19 @@ type IdP struct {
 // Config is an IdP's config. The SAML fields are modelled; everything else
 // (other IdP types' settings, newer SAML options such as force_authn) is kept in
 // Other and echoed as sent.
+//
+// The optional SAML fields remember whether they were set, because the API
+// echoes them only then (CONTRACT.md, "Which fields a response carries"): nil
+// slices and a nil SignRequest were never set; an empty, non-nil slice was set
+// to [].
 type Config struct {
 	IssuerURL          string            `json:"issuer_url,omitempty"`
 	SSOTargetURL       string            `json:"sso_target_url,omitempty"`
 	IdPPublicCerts     []string          `json:"idp_public_certs,omitempty"`
-	Attributes         []string          `json:"attributes,omitempty"`
+	Attributes         []string          `json:"attributes"`
 	EmailAttributeName string            `json:"email_attribute_name,omitempty"`
-	HeaderAttributes   []HeaderAttribute `json:"header_attributes,omitempty"`
-	SignRequest        bool              `json:"sign_request,omitempty"`
+	HeaderAttributes   []HeaderAttribute `json:"header_attributes"`
+	SignRequest        *bool             `json:"sign_request,omitempty"`
 	Other              map[string]any    `json:"other,omitempty"`
 }
 
@@ -111,9 +117,13 @@ type SCIMConfig struct {
 // clone returns a deep copy so callers never share slices or maps with the store.
 func (p IdP) clone() IdP {
 	c := p
-	c.Config.IdPPublicCerts = append([]string(nil), p.Config.IdPPublicCerts...)
-	c.Config.Attributes = append([]string(nil), p.Config.Attributes...)
-	c.Config.HeaderAttributes = append([]HeaderAttribute(nil), p.Config.HeaderAttributes...)
+	c.Config.IdPPublicCerts = slices.Clone(p.Config.IdPPublicCerts)
+	c.Config.Attributes = slices.Clone(p.Config.Attributes) // nil stays nil: "never set"
+	c.Config.HeaderAttributes = slices.Clone(p.Config.HeaderAttributes)
+	if p.Config.SignRequest != nil {
+		v := *p.Config.SignRequest
+		c.Config.SignRequest = &v
+	}
 	c.Config.Other = deepCopyMap(p.Config.Other)
 	return c
 }
