@@ -74,7 +74,7 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					idp := e.onlyLoginMethod()
-					if idp.Name != "JumpCloud SSO" || strings.Join(idp.Config.Attributes, ",") != "email,groups" || !idp.Config.SignRequest ||
+					if idp.Name != "JumpCloud SSO" || strings.Join(idp.Config.Attributes, ",") != "email,groups" || idp.Config.SignRequest == nil || !*idp.Config.SignRequest ||
 						idp.Config.EmailAttributeName != "email" || len(idp.Config.HeaderAttributes) != 1 {
 						return fmt.Errorf("emulator holds %+v", idp)
 					}
