@@ -34,8 +34,8 @@ pick_cli() {
   for c in $(type -ap terraform tofu); do
     if usable_cli "$c"; then echo "$c"; return; fi
   done
-  echo "==> no terraform (1.5+) or tofu (1.6+) on PATH: building Terraform 1.5.7 (first time only, about 6 minutes;" \
-    "later runs reuse it)" >&2
+  echo "==> no terraform (1.5+) or tofu (1.6+) on PATH: installing Terraform 1.5.7 into .tools/bin (built from the" \
+    "Go module proxy the first time, about 6 minutes; later runs reuse it)" >&2
   "$root/scripts/install-tools.sh" terraform
   echo "$root/.tools/bin/terraform"
 }
