@@ -40,12 +40,13 @@ type zeroTrustProvider struct {
 	metadata *samlmetadata.Memo
 }
 
-// Bounds of the metadata memo: a plan validates and plans each resource back to back, at most
-// -parallelism of them at a time, so a few dozen entries are enough; the byte bound keeps large
-// documents from piling up.
+// Bounds of the metadata memo. Terraform validates and plans each resource back to back, at most
+// -parallelism (10) resources at a time, so a few dozen entries catch every second parse; a JumpCloud
+// export keeps about 6 kB, so the memo holds under 0.5 MB of them. The byte bound keeps large documents
+// from piling up.
 const (
-	metadataMemoEntries = 128
-	metadataMemoBytes   = 8 << 20
+	metadataMemoEntries = 64
+	metadataMemoBytes   = 4 << 20
 )
 
 // New returns a constructor for the provider, as providerserver.Serve and the tests expect.
