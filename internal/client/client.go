@@ -3,10 +3,8 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -113,19 +111,9 @@ type Client struct {
 
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base := strings.TrimRight(cfg.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(base)
+	u, base, err := parseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid API base URL %q: %w", cfg.BaseURL, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("invalid API base URL %q: it must be an absolute http or https URL, such as %s", cfg.BaseURL, DefaultBaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("invalid API base URL %q: it must not carry a query, fragment or user info", cfg.BaseURL)
+		return nil, err
 	}
 
 	setAuth, err := authFromConfig(cfg)
@@ -192,22 +180,10 @@ func New(cfg Config) (*Client, error) {
 }
 
 func authFromConfig(cfg Config) (func(http.Header), error) {
-	hasToken := cfg.APIToken != ""
-	hasKey := cfg.APIKey != "" || cfg.Email != ""
-	switch {
-	case hasToken && hasKey:
-		return nil, errors.New("both an API token and an API key/e-mail are set: configure exactly one kind of credential (an API token is preferred)")
-	case !hasToken && !hasKey:
-		return nil, errors.New("no credentials: configure an API token, or an API key together with the account e-mail")
-	case hasKey && (cfg.APIKey == "" || cfg.Email == ""):
-		return nil, errors.New("an API key needs the account e-mail and the e-mail needs an API key: set both, or use an API token instead")
+	if err := CheckCredentials(cfg.APIToken, cfg.APIKey, cfg.Email); err != nil {
+		return nil, err
 	}
-	// Header values with control characters would be rejected by net/http
-	// with an error that quotes them; fail early without the value.
-	if hasControl(cfg.APIToken) || hasControl(cfg.APIKey) || hasControl(cfg.Email) {
-		return nil, errors.New("invalid credentials: the API token, key or e-mail contains control characters (a trailing newline?)")
-	}
-	if hasToken {
+	if cfg.APIToken != "" {
 		bearer := "Bearer " + cfg.APIToken
 		return func(h http.Header) { h["Authorization"] = []string{bearer} }, nil
 	}

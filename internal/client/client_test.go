@@ -21,7 +21,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"no credentials", Config{}, "no credentials"},
 		{"token and key", Config{APIToken: testToken, APIKey: "key-SECRET", Email: "a@example.com"}, "exactly one kind"},
 		{"key without email", Config{APIKey: "key-SECRET"}, "needs the account e-mail"},
-		{"email without key", Config{Email: "a@example.com"}, "needs the account e-mail"},
+		{"email without key", Config{Email: "a@example.com"}, "no credentials"},
 		{"token with newline", Config{APIToken: testToken + "\n"}, "control characters"},
 		{"user agent with newline", Config{APIToken: testToken, UserAgent: "x\ny"}, "control characters"},
 	}

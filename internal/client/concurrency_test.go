@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -10,9 +12,11 @@ import (
 )
 
 // Many goroutines share one client against a flaky server (every 5th
-// request fails with 503 or 429): all calls succeed and -race stays quiet.
+// request fails, every 10th with 429 and the others with 503): every call
+// gets its own answer, no attempt is lost or sent twice, and -race stays
+// quiet.
 func TestManyConcurrentCallers(t *testing.T) {
-	var n atomic.Int64
+	var n, gets, puts atomic.Int64
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		switch i := n.Add(1); {
 		case i%10 == 0:
@@ -21,9 +25,20 @@ func TestManyConcurrentCallers(t *testing.T) {
 		case i%5 == 0:
 			writeAPIError(w, 503, 1000, "unavailable")
 		case r.Method == http.MethodGet:
+			gets.Add(1)
 			writeResult(w, 200, storedIdP(redacted34), nil)
+		case r.Method == http.MethodPut:
+			// Echo the body: each caller must get back the name it sent.
+			var sent IdentityProvider
+			if err := json.NewDecoder(r.Body).Decode(&sent); err != nil {
+				writeAPIError(w, 400, CodeInvalidRequest, err.Error())
+				return
+			}
+			puts.Add(1)
+			sent.ID = testIdPID
+			writeResult(w, 200, sent, nil)
 		default:
-			writeResult(w, 200, storedIdP(redacted34), nil)
+			writeAPIError(w, 405, 1000, "method not allowed")
 		}
 	})
 	logs := &logRecorder{}
@@ -35,21 +50,29 @@ func TestManyConcurrentCallers(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*calls)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range calls {
-				var err error
 				if (w+i)%2 == 0 {
-					_, err = c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
-				} else {
-					_, err = c.UpdateIdentityProvider(context.Background(), ZoneScope(testZone), testIdPID, samlIdP())
+					idp, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
+					switch {
+					case err != nil:
+						errs <- err
+					case idp.ID != testIdPID || idp.Name != "JumpCloud":
+						errs <- fmt.Errorf("GET answered %s %q", idp.ID, idp.Name)
+					}
+					continue
 				}
-				if err != nil {
+				want := samlIdP()
+				want.Name = fmt.Sprintf("worker %d call %d", w, i)
+				idp, err := c.UpdateIdentityProvider(context.Background(), ZoneScope(testZone), testIdPID, want)
+				switch {
+				case err != nil:
 					errs <- err
+				case idp.Name != want.Name:
+					errs <- fmt.Errorf("PUT of %q answered %q", want.Name, idp.Name)
 				}
 			}
-		}()
+		})
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -62,7 +85,13 @@ func TestManyConcurrentCallers(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if got := n.Load(); got < workers*calls {
-		t.Errorf("%d requests for %d calls", got, workers*calls)
+	// Half the calls are GETs, half PUTs, each answered once.
+	if g, p := gets.Load(), puts.Load(); g != workers*calls/2 || p != workers*calls/2 {
+		t.Errorf("%d GETs and %d PUTs answered, want %d of each", g, p, workers*calls/2)
+	}
+	// Every 5th request fails and is retried, and the last request succeeds: 800 successes take exactly
+	// 999 requests (999 - 999/5 = 800). A lost retry or an attempt sent twice changes the number.
+	if got, want := n.Load(), int64(999); got != want {
+		t.Errorf("%d requests for %d calls, want %d", got, workers*calls, want)
 	}
 }

@@ -60,48 +60,12 @@ func callPage[T any](ctx context.Context, c *Client, path string, q url.Values) 
 
 // ListAllIdentityProviders returns every identity provider of the scope,
 // starting at opts.Page (default 1) with opts.PerPage (default
-// DefaultPerPage). It stops at an empty page or at result_info.total_pages,
-// and fails rather than loop past MaxPages.
+// DefaultPerPage). Where the list ends is the rule of Pages.
 func (c *Client) ListAllIdentityProviders(ctx context.Context, scope Scope, opts ListOptions) ([]IdentityProvider, error) {
 	if opts.PerPage <= 0 {
 		opts.PerPage = DefaultPerPage
 	}
-	return listAll(opts.Page, func(page int) ([]IdentityProvider, ResultInfo, error) {
-		o := opts
-		o.Page = page
-		return c.ListIdentityProviders(ctx, scope, o)
-	})
-}
-
-// listAll fetches pages from first (default 1) until an empty page, the
-// last page by total_pages, or MaxPages.
-func listAll[T any](first int, page func(int) ([]T, ResultInfo, error)) ([]T, error) {
-	if first <= 0 {
-		first = 1
-	}
-	var all []T
-	for p := first; ; p++ {
-		if p-first >= MaxPages {
-			return nil, fmt.Errorf("listing stopped after %d pages: the API kept returning results; this looks like a server that ignores the page parameter", MaxPages)
-		}
-		items, info, err := page(p)
-		if err != nil {
-			if p > first {
-				return nil, fmt.Errorf("page %d: %w", p, err)
-			}
-			return nil, err
-		}
-		if info.Page != 0 && info.Page != p {
-			return nil, fmt.Errorf("asked for page %d but the API answered page %d", p, info.Page)
-		}
-		if len(items) == 0 {
-			return all, nil
-		}
-		all = append(all, items...)
-		if info.TotalPages > 0 && p >= info.TotalPages {
-			return all, nil
-		}
-	}
+	return c.IdentityProviderPages(ctx, scope, opts).all()
 }
 
 // GetIdentityProvider returns one identity provider. A missing one is an

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -92,15 +91,7 @@ func listSCIM[T any](ctx context.Context, c *Client, accountID, idpID, kind stri
 		return nil, fmt.Errorf("list SCIM %s: %w", kind, err)
 	}
 	path := idpPath(AccountScope(accountID), idpID) + "/scim/" + kind
-	return listAll(1, func(page int) ([]T, ResultInfo, error) {
-		q := make(url.Values, len(filter)+2)
-		for k, v := range filter {
-			q[k] = v
-		}
-		q.Set("page", strconv.Itoa(page))
-		q.Set("per_page", strconv.Itoa(SCIMPerPage))
-		return callPage[T](ctx, c, path, q)
-	})
+	return pagesOf[T](ctx, c, path, filter, SCIMPerPage).all()
 }
 
 func setIf(q url.Values, k, v string) {

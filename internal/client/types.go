@@ -45,6 +45,16 @@ type IdentityProviderConfig struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
+// CertificateTexts returns the SAML signing certificates as the API holds
+// them, PEM or bare base64: IDPPublicCerts, then the legacy IDPPublicCert.
+func (c IdentityProviderConfig) CertificateTexts() []string {
+	texts := append([]string(nil), c.IDPPublicCerts...)
+	if c.IDPPublicCert != "" {
+		texts = append(texts, c.IDPPublicCert)
+	}
+	return texts
+}
+
 // HeaderAttribute forwards a SAML attribute to the origin as a request header.
 type HeaderAttribute struct {
 	AttributeName string `json:"attribute_name"`

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -45,6 +46,15 @@ func (ts *TestServer) client(t testing.TB, token string) apiCall {
 
 func (c apiCall) do(method, path string, body any) testResp {
 	c.t.Helper()
+	r, err := c.try(method, path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return r
+}
+
+// try is do for goroutines other than the test's: it returns what went wrong instead of failing the test.
+func (c apiCall) try(method, path string, body any) (testResp, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -53,13 +63,13 @@ func (c apiCall) do(method, path string, body any) testResp {
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
-			c.t.Fatalf("encoding the body: %v", err)
+			return testResp{}, fmt.Errorf("encoding the body: %w", err)
 		}
 		rd = bytes.NewReader(buf)
 	}
 	req, err := http.NewRequest(method, c.base+path, rd)
 	if err != nil {
-		c.t.Fatalf("building the request: %v", err)
+		return testResp{}, fmt.Errorf("building the request: %w", err)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -73,39 +83,47 @@ func (c apiCall) do(method, path string, body any) testResp {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
+		return testResp{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.t.Fatalf("reading the response: %v", err)
+		return testResp{}, fmt.Errorf("%s %s: reading the response: %w", method, path, err)
 	}
 	r := testResp{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if err := json.Unmarshal(raw, &r.env); err != nil {
-		c.t.Fatalf("%s %s: decoding %q: %v", method, path, raw, err)
+		return testResp{}, fmt.Errorf("%s %s: decoding %q: %w", method, path, raw, err)
 	}
-	return r
+	return r, nil
 }
 
 // want fails the test unless the response has the status (and, for failures,
 // the error code).
 func (r testResp) want(t testing.TB, status int, code ...int) testResp {
 	t.Helper()
+	if err := r.check(status, code...); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// check is want for goroutines other than the test's.
+func (r testResp) check(status int, code ...int) error {
 	if r.status != status {
-		t.Fatalf("status %d, want %d; body %s", r.status, status, r.raw)
+		return fmt.Errorf("status %d, want %d; body %s", r.status, status, r.raw)
 	}
 	if status < 300 && !r.env.Success {
-		t.Fatalf("success=false on %d: %s", status, r.raw)
+		return fmt.Errorf("success=false on %d: %s", status, r.raw)
 	}
 	if status >= 300 {
 		if r.env.Success || string(r.env.Result) != "null" {
-			t.Fatalf("failure must have success=false and result null: %s", r.raw)
+			return fmt.Errorf("failure must have success=false and result null: %s", r.raw)
 		}
 		if len(code) > 0 && (len(r.env.Errors) == 0 || r.env.Errors[0].Code != code[0]) {
-			t.Fatalf("error code: %s, want %d", r.raw, code[0])
+			return fmt.Errorf("error code: %s, want %d", r.raw, code[0])
 		}
 	}
-	return r
+	return nil
 }
 
 func (r testResp) idp(t testing.TB) wireIdP {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,36 +23,45 @@ type scimClient struct {
 
 func (c scimClient) do(method, path string, body any) (int, map[string]any) {
 	c.t.Helper()
+	status, out, err := c.try(method, path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return status, out
+}
+
+// try is do for goroutines other than the test's: it returns what went wrong instead of failing the test.
+func (c scimClient) try(method, path string, body any) (int, map[string]any, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			c.t.Fatal(err)
+			return 0, nil, err
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, c.base+path, rd)
 	if err != nil {
-		c.t.Fatal(err)
+		return 0, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.secret)
 	req.Header.Set("Content-Type", "application/scim+json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.t.Fatal(err)
+		return 0, nil, fmt.Errorf("%s %s: reading the response: %w", method, path, err)
 	}
 	var out map[string]any
 	if len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			c.t.Fatalf("%s %s: decoding %q: %v", method, path, raw, err)
+			return 0, nil, fmt.Errorf("%s %s: decoding %q: %w", method, path, raw, err)
 		}
 	}
-	return resp.StatusCode, out
+	return resp.StatusCode, out, nil
 }
 
 func TestSCIMServiceFeedsTheAPILists(t *testing.T) {

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
 // certBundleType is a string holding one or more X.509 certificates, as a PEM bundle or bare base64.
@@ -65,18 +63,6 @@ func (v certBundleValue) StringSemanticEquals(_ context.Context, newValuable bas
 		return false, nil
 	}
 	return sameCertBundles(v.ValueString(), newValue.ValueString()), nil
-}
-
-func sameCertBundles(a, b string) bool {
-	if a == b {
-		return true
-	}
-	ca, errA := samlmetadata.ParseCertificates(a)
-	cb, errB := samlmetadata.ParseCertificates(b)
-	if errA != nil || errB != nil {
-		return false
-	}
-	return samlmetadata.SameCertificates(ca, cb)
 }
 
 func newCertBundleValue(s string) certBundleValue {

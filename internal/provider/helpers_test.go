@@ -22,6 +22,9 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
 
+// routeCreate is the emulator's request-counter key of a create in the account.
+const routeCreate = "POST /accounts/{account_id}/access/identity_providers"
+
 // testEnv is one emulator and the provider configuration that reaches it. Every test gets its own, so
 // tests can run in parallel.
 type testEnv struct {
@@ -50,7 +53,7 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 // server returns the provider's protocol server, as main serves it, with the test's clock.
 func (e *testEnv) server() tfprotov6.ProviderServer {
 	return ProtocolServer(func() provider.Provider {
-		return &zeroTrustProvider{version: "test", commit: "test", now: e.now}
+		return newProvider("test", "test", e.now)
 	})()
 }
 

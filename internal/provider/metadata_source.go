@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -49,26 +50,35 @@ func (in metadataInput) sourcePath() path.Path {
 	return path.Root("metadata_xml")
 }
 
-// loadMetadata parses the metadata from its source. It returns nil after adding an error diagnostic on
-// the attribute at fault.
-func loadMetadata(ctx context.Context, in metadataInput, now func() time.Time, diags *diag.Diagnostics) *samlmetadata.Metadata {
-	opts := samlmetadata.Options{
-		EntityID:  in.EntityID.ValueString(),
-		Binding:   ssoBindingURNs[in.SSOBinding.ValueString()],
-		AllowHTTP: in.AllowHTTP,
-		Now:       now,
+// signingCertificates reads metadata_signing_certs, the certificates the metadata must be signed by.
+// ok is false once an error has been added on the attribute.
+func (in metadataInput) signingCertificates(diags *diag.Diagnostics) (signers []*x509.Certificate, ok bool) {
+	if !isSet(in.SigningCerts) {
+		return nil, true
 	}
-	if isSet(in.SigningCerts) {
-		certs, err := samlmetadata.ParseCertificates(in.SigningCerts.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("metadata_signing_certs"), "Invalid Metadata Signing Certificate", err.Error())
-			return nil
-		}
-		for _, c := range certs {
-			opts.TrustedSigners = append(opts.TrustedSigners, c.X509)
-		}
+	certs, err := parseCertificates(in.SigningCerts.ValueString())
+	if err != nil {
+		invalidCertificate(diags, path.Root("metadata_signing_certs"), err)
+		return nil, false
 	}
+	for _, c := range certs {
+		signers = append(signers, c.X509)
+	}
+	return signers, true
+}
 
+// loadMetadata reads the metadata from its source and parses it through the provider's memo, so a
+// document validated and then planned is parsed once. signers are the parsed metadata_signing_certs.
+// It returns nil after adding an error diagnostic on the attribute at fault. The result is shared:
+// callers must not change it.
+func loadMetadata(ctx context.Context, memo *samlmetadata.Memo, in metadataInput, signers []*x509.Certificate, now func() time.Time, diags *diag.Diagnostics) *samlmetadata.Metadata {
+	opts := samlmetadata.Options{
+		EntityID:       in.EntityID.ValueString(),
+		Binding:        samlmetadata.BindingURN(in.SSOBinding.ValueString()),
+		AllowHTTP:      in.AllowHTTP,
+		TrustedSigners: signers,
+		Now:            now,
+	}
 	var data []byte
 	if isSet(in.URL) {
 		var err error
@@ -80,7 +90,7 @@ func loadMetadata(ctx context.Context, in metadataInput, now func() time.Time, d
 	} else {
 		data = []byte(in.XML.ValueString())
 	}
-	md, err := samlmetadata.Parse(data, opts)
+	md, err := memo.Parse(ctx, data, opts)
 	if err != nil {
 		addMetadataError(diags, in, err)
 		return nil

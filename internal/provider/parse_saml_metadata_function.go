@@ -2,8 +2,7 @@ package provider
 
 import (
 	"context"
-	"strings"
-	"time"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -15,27 +14,29 @@ import (
 // parseSAMLMetadataName is the function's name: provider::zerotrust::parse_saml_metadata(xml).
 const parseSAMLMetadataName = "parse_saml_metadata"
 
-// samlBindingPrefix is the URN prefix of the SAML 2.0 bindings; sso_urls keys drop it.
-const samlBindingPrefix = "urn:oasis:names:tc:SAML:2.0:bindings:"
-
 var _ function.Function = (*parseSAMLMetadataFunction)(nil)
 
 // parseSAMLMetadataFunction reads IdP metadata with the same parser and safety rules as
 // zerotrust_saml_login_method, so its values can feed any resource, including the official Cloudflare
 // provider's cloudflare_zero_trust_access_identity_provider.
-type parseSAMLMetadataFunction struct{}
-
-// NewParseSAMLMetadataFunction is the constructor the provider registers.
-func NewParseSAMLMetadataFunction() function.Function { return parseSAMLMetadataFunction{} }
+type parseSAMLMetadataFunction struct {
+	// metadata is the provider's memo: Terraform calls a function again and again with the same text.
+	metadata *samlmetadata.Memo
+}
 
 // functionCertificateAttrTypes is one element of the result's certificates list: the resource's
 // certificate attributes plus the canonical PEM.
-var functionCertificateAttrTypes = map[string]attr.Type{
-	"pem":                types.StringType,
-	"sha256_fingerprint": types.StringType,
-	"subject":            types.StringType,
-	"not_before":         types.StringType,
-	"not_after":          types.StringType,
+var functionCertificateAttrTypes = func() map[string]attr.Type {
+	t := maps.Clone(certificateAttrTypes)
+	t["pem"] = types.StringType
+	return t
+}()
+
+// functionCertificate is one element of the result's certificates list.
+func functionCertificate(c samlmetadata.Certificate) attr.Value {
+	attrs := certificateAttrs(c)
+	attrs["pem"] = types.StringValue(c.PEM())
+	return types.ObjectValueMust(functionCertificateAttrTypes, attrs)
 }
 
 // parseSAMLMetadataResultTypes is the result object.
@@ -92,13 +93,13 @@ func (parseSAMLMetadataFunction) Definition(_ context.Context, _ function.Defini
 	}
 }
 
-func (parseSAMLMetadataFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+func (f parseSAMLMetadataFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var xml string
 	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &xml))
 	if resp.Error != nil {
 		return
 	}
-	result, err := parseSAMLMetadataValue(xml)
+	result, err := parseSAMLMetadataValue(ctx, f.metadata, xml)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
@@ -108,15 +109,15 @@ func (parseSAMLMetadataFunction) Run(ctx context.Context, req function.RunReques
 
 // parseSAMLMetadataValue is the function's logic: metadata text in, result object out. Its error is the
 // metadata parser's message, prefixed so it reads as a sentence in Terraform's output.
-func parseSAMLMetadataValue(xml string) (types.Object, error) {
-	md, err := samlmetadata.Parse([]byte(xml), samlmetadata.Options{})
+func parseSAMLMetadataValue(ctx context.Context, memo *samlmetadata.Memo, xml string) (types.Object, error) {
+	md, err := memo.Parse(ctx, []byte(xml), samlmetadata.Options{})
 	if err != nil {
 		return types.ObjectNull(parseSAMLMetadataResultTypes), &metadataFuncError{err: err}
 	}
 
 	ssoURLs := map[string]attr.Value{}
 	for _, ep := range md.SSOEndpoints {
-		key := bindingShortName(ep.Binding)
+		key := samlmetadata.BindingShortName(ep.Binding)
 		if _, seen := ssoURLs[key]; seen {
 			continue
 		}
@@ -126,15 +127,9 @@ func parseSAMLMetadataValue(xml string) (types.Object, error) {
 		ssoURLs[key] = types.StringValue(ep.Location)
 	}
 
-	certs := make([]attr.Value, 0, len(md.Certificates))
-	for _, c := range md.Certificates {
-		certs = append(certs, types.ObjectValueMust(functionCertificateAttrTypes, map[string]attr.Value{
-			"pem":                types.StringValue(c.PEM()),
-			"sha256_fingerprint": types.StringValue(c.SHA256),
-			"subject":            types.StringValue(c.Subject),
-			"not_before":         types.StringValue(c.NotBefore.UTC().Format(time.RFC3339)),
-			"not_after":          types.StringValue(c.NotAfter.UTC().Format(time.RFC3339)),
-		}))
+	certs := make([]attr.Value, len(md.Certificates))
+	for i, c := range md.Certificates {
+		certs[i] = functionCertificate(c)
 	}
 
 	formats := make([]attr.Value, 0, len(md.NameIDFormats))
@@ -142,30 +137,16 @@ func parseSAMLMetadataValue(xml string) (types.Object, error) {
 		formats = append(formats, types.StringValue(f))
 	}
 
-	validUntil := types.StringNull()
-	if md.ValidUntil != nil {
-		validUntil = types.StringValue(md.ValidUntil.UTC().Format(time.RFC3339))
-	}
-
 	return types.ObjectValueMust(parseSAMLMetadataResultTypes, map[string]attr.Value{
 		"issuer":             types.StringValue(md.EntityID),
 		"sso_url":            types.StringValue(md.SSOURL),
-		"sso_binding":        types.StringValue(bindingShortName(md.SSOBinding)),
+		"sso_binding":        types.StringValue(samlmetadata.BindingShortName(md.SSOBinding)),
 		"sso_urls":           types.MapValueMust(types.StringType, ssoURLs),
 		"certificates":       types.ListValueMust(types.ObjectType{AttrTypes: functionCertificateAttrTypes}, certs),
 		"certificate_bundle": types.StringValue(samlmetadata.PEMBundle(md.Certificates)),
-		"valid_until":        validUntil,
+		"valid_until":        rfc3339(md.ValidUntil),
 		"name_id_formats":    types.ListValueMust(types.StringType, formats),
 	}), nil
-}
-
-// bindingShortName turns urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST into HTTP-POST, the name IdP
-// consoles and sso_binding use; any other binding keeps its full URN.
-func bindingShortName(urn string) string {
-	if short, ok := strings.CutPrefix(urn, samlBindingPrefix); ok && short != "" {
-		return short
-	}
-	return urn
 }
 
 // metadataFuncError is a metadata refusal as the function reports it.

@@ -1,6 +1,8 @@
 // Package provider is the Terraform layer of terraform-provider-zerotrust: schemas, the mapping between
 // plan/state and the API, and diagnostics. It owns nothing else: SAML metadata parsing lives in
-// internal/samlmetadata and HTTP access in internal/client, and neither of those imports this package.
+// internal/samlmetadata, the login methods' reads and writes in internal/loginmethod, HTTP access in
+// internal/client, and the framework workarounds in the workaround subpackage; none of those imports
+// this package. internal/README.md follows a plan from the configuration to the API request.
 package provider
 
 import (
@@ -9,11 +11,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
 // TypeName is the provider's type name: resources are zerotrust_<name>.
@@ -30,13 +35,34 @@ type zeroTrustProvider struct {
 	commit  string
 	// now is the clock for certificate expiry checks; tests fix it.
 	now func() time.Time
+	// metadata keeps what SAML metadata parsed to, so that each document is parsed once per process
+	// although Terraform validates and plans it in separate calls.
+	metadata *samlmetadata.Memo
 }
+
+// Bounds of the metadata memo. Terraform validates and plans each resource back to back, at most
+// -parallelism (10) resources at a time, so a few dozen entries catch every second parse; a JumpCloud
+// export keeps about 6 kB, so the memo holds under 0.5 MB of them. The byte bound keeps large documents
+// from piling up.
+const (
+	metadataMemoEntries = 64
+	metadataMemoBytes   = 4 << 20
+)
 
 // New returns a constructor for the provider, as providerserver.Serve and the tests expect.
 func New(version, commit string) func() provider.Provider {
-	return func() provider.Provider {
-		return &zeroTrustProvider{version: version, commit: commit, now: time.Now}
-	}
+	return func() provider.Provider { return newProvider(version, commit, time.Now) }
+}
+
+func newProvider(version, commit string, now func() time.Time) *zeroTrustProvider {
+	return &zeroTrustProvider{version: version, commit: commit, now: now,
+		metadata: samlmetadata.NewMemo(metadataMemoEntries, metadataMemoBytes)}
+}
+
+// ProtocolServer returns the provider's plugin protocol 6 server: the framework's, with the workaround
+// that releases each request's context (see package workaround). main serves it; the tests run it.
+func ProtocolServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
+	return workaround.ProtocolServer(p)
 }
 
 // providerModel is the provider block.
@@ -110,7 +136,7 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 
 func (p *zeroTrustProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -119,7 +145,7 @@ func (p *zeroTrustProvider) ValidateConfig(ctx context.Context, req provider.Val
 
 func (p *zeroTrustProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -127,7 +153,6 @@ func (p *zeroTrustProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data.now = p.now
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -138,7 +163,7 @@ func (p *zeroTrustProvider) userAgent() string {
 
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource { return &samlLoginMethodResource{now: p.now} },
+		func() resource.Resource { return &samlLoginMethodResource{now: p.now, metadata: p.metadata} },
 		NewSCIMConfigResource,
 	}
 }
@@ -153,9 +178,6 @@ func (p *zeroTrustProvider) DataSources(context.Context) []func() datasource.Dat
 
 func (p *zeroTrustProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
-		NewParseSAMLMetadataFunction,
+		func() function.Function { return parseSAMLMetadataFunction{metadata: p.metadata} },
 	}
 }
-
-// attrPath is a shorthand for a top-level attribute path in diagnostics.
-func attrPath(name string) path.Path { return path.Root(name) }

@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/url"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -38,19 +36,16 @@ type envLookup func(string) string
 
 var osEnv envLookup = os.Getenv
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // validateStaticConfig reports what is wrong in the provider block itself, before any environment is read.
 // Unknown values (set from another resource's attributes) are skipped: they are checked in Configure.
 func validateStaticConfig(cfg providerModel, diags *diag.Diagnostics) {
-	if isSet(cfg.APIToken) && (isSet(cfg.APIKey) || isSet(cfg.Email)) {
-		diags.AddAttributeError(attrPath("api_token"), "Conflicting Cloudflare credentials",
-			"The provider block sets both api_token and api_key/email. Use an API token (preferred) or a Global "+
-				"API key with its e-mail, not both: remove one of them.")
+	// The client's rules, applied to what the block itself sets; the environment is read in Configure.
+	if err := client.CheckCredentials(cfg.APIToken.ValueString(), cfg.APIKey.ValueString(), cfg.Email.ValueString()); errors.Is(err, client.ErrConflictingCredentials) {
+		addClientConfigError(diags, err, credentialSource{block: true})
 	}
 	if isSet(cfg.BaseURL) {
-		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			diags.AddAttributeError(attrPath("base_url"), "Invalid base_url", err.Error())
+		if err := client.CheckBaseURL(cfg.BaseURL.ValueString()); err != nil {
+			addClientConfigError(diags, err, credentialSource{block: true, baseURLFromBlock: true})
 		}
 	}
 	if isSet(cfg.CertExpiryWarningDays) && cfg.CertExpiryWarningDays.ValueInt64() < 0 {
@@ -82,42 +77,20 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 	}
 
 	token, key, email := stringOr(cfg.APIToken, ""), stringOr(cfg.APIKey, ""), stringOr(cfg.Email, "")
+	src := credentialSource{block: true, baseURLFromBlock: isSet(cfg.BaseURL)}
 	if token == "" && key == "" && email == "" {
 		// Only when the provider block names no credential at all do the environment variables apply, so an
 		// explicit block is never silently mixed with credentials from the environment.
 		token, key, email = env(envAPIToken), env(envAPIKey), env(envEmail)
-		if token != "" && key != "" {
-			diags.AddError("Conflicting Cloudflare credentials",
-				"Both "+envAPIToken+" and "+envAPIKey+" are set in the environment. Unset one of them, or set "+
-					"api_token (or api_key and email) in the provider block.")
-			return nil
+		src.block = false
+		if token != "" && key == "" && email != "" {
+			// CLOUDFLARE_EMAIL is often set beside a token for other tools: the token wins.
+			diags.AddAttributeWarning(attrPath("email"), "E-mail ignored",
+				"email is only used with api_key; requests authenticate with the API token.")
+			email = ""
 		}
 	}
-	switch {
-	case token == "" && key == "":
-		diags.AddAttributeError(attrPath("api_token"), "Missing Cloudflare credentials",
-			"The provider needs an API token: set api_token in the provider block or the "+envAPIToken+
-				" environment variable. A Global API key also works (api_key and email, or "+envAPIKey+" and "+envEmail+").")
-		return nil
-	case key != "" && email == "":
-		diags.AddAttributeError(attrPath("email"), "Missing Cloudflare e-mail",
-			"A Global API key needs the e-mail address of its user: set email in the provider block or "+envEmail+".")
-		return nil
-	case token != "" && email != "" && key == "":
-		diags.AddAttributeWarning(attrPath("email"), "E-mail ignored",
-			"email is only used with api_key; requests authenticate with the API token.")
-		email = ""
-	}
-
 	baseURL := stringOr(cfg.BaseURL, env(envBaseURL))
-	if baseURL == "" {
-		baseURL = defaultBaseURL
-	}
-	if err := checkBaseURL(baseURL); err != nil {
-		diags.AddAttributeError(attrPath("base_url"), "Invalid base_url",
-			fmt.Sprintf("%s (the value came from %s).", strings.TrimSuffix(err.Error(), "."), sourceOf(cfg.BaseURL, envBaseURL)))
-		return nil
-	}
 
 	limit := int64(defaultRateLimit)
 	if isSet(cfg.RateLimit) {
@@ -142,7 +115,7 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 	}
 	c, err := client.New(clientCfg)
 	if err != nil {
-		diags.AddError("Unable to Configure Cloudflare API Client", "The provider could not build its API client: "+err.Error())
+		addClientConfigError(diags, err, src)
 		return nil
 	}
 
@@ -154,41 +127,42 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 		cfg.RefreshByList.IsNull() || cfg.RefreshByList.ValueBool(), token, key)
 }
 
-// checkBaseURL accepts an absolute http(s) URL with a host, such as https://api.cloudflare.com/client/v4.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("base_url %q is not an absolute http(s) URL without credentials, query or fragment; "+
-			"use the form %s.", raw, defaultBaseURL)
+// credentialSource says where the settings handed to the client came from, for the messages about them.
+type credentialSource struct {
+	block            bool // the credentials came from the provider block, not the environment
+	baseURLFromBlock bool
+}
+
+// addClientConfigError explains an error of client.New (or of its checks) on the setting a person has
+// to change. The rules themselves are the client's.
+func addClientConfigError(diags *diag.Diagnostics, err error, src credentialSource) {
+	switch {
+	case errors.Is(err, client.ErrInvalidBaseURL):
+		from := "the " + envBaseURL + " environment variable"
+		if src.baseURLFromBlock {
+			from = "the provider block"
+		}
+		diags.AddAttributeError(attrPath("base_url"), "Invalid base_url",
+			fmt.Sprintf("base_url is not usable: %s (the value came from %s).", err, from))
+	case errors.Is(err, client.ErrConflictingCredentials) && !src.block:
+		diags.AddError("Conflicting Cloudflare credentials",
+			"Both "+envAPIToken+" and "+envAPIKey+" are set in the environment. Unset one of them, or set "+
+				"api_token (or api_key and email) in the provider block.")
+	case errors.Is(err, client.ErrConflictingCredentials):
+		diags.AddAttributeError(attrPath("api_token"), "Conflicting Cloudflare credentials",
+			"The provider block sets both api_token and api_key/email. Use an API token (preferred) or a Global "+
+				"API key with its e-mail, not both: remove one of them.")
+	case errors.Is(err, client.ErrNoCredentials):
+		diags.AddAttributeError(attrPath("api_token"), "Missing Cloudflare credentials",
+			"The provider needs an API token: set api_token in the provider block or the "+envAPIToken+
+				" environment variable. A Global API key also works (api_key and email, or "+envAPIKey+" and "+envEmail+").")
+	case errors.Is(err, client.ErrMissingEmail):
+		diags.AddAttributeError(attrPath("email"), "Missing Cloudflare e-mail",
+			"A Global API key needs the e-mail address of its user: set email in the provider block or "+envEmail+".")
+	case errors.Is(err, client.ErrInvalidCredentials):
+		diags.AddAttributeError(attrPath("api_token"), "Invalid Cloudflare credentials",
+			"The API token, key or e-mail contains control characters (a trailing newline?): remove them.")
+	default:
+		diags.AddError("Unable to Configure Cloudflare API Client", "The provider could not build its API client: "+err.Error())
 	}
-	return nil
-}
-
-func sourceOf(v types.String, env string) string {
-	if isSet(v) {
-		return "the provider block"
-	}
-	return "the " + env + " environment variable"
-}
-
-// isSet reports whether a configuration value is known and not null.
-func isSet(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
-}
-
-func stringOr(v types.String, fallback string) string {
-	if isSet(v) && v.ValueString() != "" {
-		return v.ValueString()
-	}
-	return fallback
-}
-
-// tflogLogger adapts the client's debug logging to tflog. The client redacts secrets before it logs.
-type tflogLogger struct{}
-
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
 }

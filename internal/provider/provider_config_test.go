@@ -55,7 +55,7 @@ func TestProviderConfig_errorsAtPlanTime(t *testing.T) {
 		{"malformed base URL", `provider "zerotrust" {
   api_token = "a"
   base_url  = "api.cloudflare.com/client/v4"
-}`, regexp.MustCompile(`base_url\s+"api.cloudflare.com/client/v4"\s+is\s+not\s+an\s+absolute`)},
+}`, regexp.MustCompile(`Invalid base_url[\s\S]*"api.cloudflare.com/client/v4":\s+it\s+must\s+be\s+an\s+absolute`)},
 		{"negative rate limit", `provider "zerotrust" {
   api_token  = "a"
   rate_limit = -1

@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,24 +12,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
 )
+
+// errReported stops a read-modify-write whose mutation has already added its diagnostics.
+var errReported = errors.New("the reason is in the diagnostics")
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
-	client *client.Client
-	// unconfigured says why client is nil: the provider block holds values that are only known at apply.
+	// client lists SCIM users and groups; store reads and writes login methods. Both are nil while
+	// unconfigured says why: the provider block holds values that are only known at apply.
+	client       *client.Client
+	store        *loginmethod.Store
 	unconfigured string
 
 	accountID         string
 	certExpiryWarning time.Duration
-	refreshByList     bool
-	now               func() time.Time
-
-	// locks serialises read-modify-write cycles per login method, shared by zerotrust_saml_login_method and
-	// zerotrust_scim_config, because the API only offers a full PUT of the whole identity provider.
-	locks *keyedMutex
-	// cache serves refreshes from one list per scope (refresh_by_list).
-	cache *scopeCache
 	// secrets holds masks for tflog so no credential is written even by a careless log call.
 	secrets []string
 }
@@ -37,24 +35,11 @@ type providerData struct {
 func newProviderData(c *client.Client, accountID string, certExpiryWarning time.Duration, refreshByList bool, secrets ...string) *providerData {
 	return &providerData{
 		client:            c,
+		store:             loginmethod.New(c, loginmethod.Options{RefreshByList: refreshByList, Logger: tflogLogger{}}),
 		accountID:         accountID,
 		certExpiryWarning: certExpiryWarning,
-		refreshByList:     refreshByList,
-		now:               time.Now,
-		locks:             newKeyedMutex(),
-		cache:             newScopeCache(time.Now),
 		secrets:           nonEmpty(secrets),
 	}
-}
-
-func nonEmpty(values []string) []string {
-	var out []string
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // providerDataFrom does the ProviderData type assertion for every resource and data source. A nil result
@@ -96,29 +81,8 @@ func (d *providerData) logContext(ctx context.Context) context.Context {
 	return tflog.MaskMessageStrings(ctx, d.secrets...)
 }
 
-// keyedMutex is a set of mutexes created on demand, one per key.
-type keyedMutex struct {
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
-}
-
-func newKeyedMutex() *keyedMutex { return &keyedMutex{locks: map[string]*sync.Mutex{}} }
-
-// Lock locks key and returns its unlock function.
-func (k *keyedMutex) Lock(key string) func() {
-	k.mu.Lock()
-	m, ok := k.locks[key]
-	if !ok {
-		m = &sync.Mutex{}
-		k.locks[key] = m
-	}
-	k.mu.Unlock()
-	m.Lock()
-	return m.Unlock
-}
-
-// begin prepares a resource's API call: it checks that the provider can make calls, masks credentials
-// in the call's logs and resolves the scope. ok is false once an error has been added.
+// begin prepares an API call of a resource or data source: it checks that the provider can make calls,
+// masks credentials in the call's logs and resolves the scope. ok is false once an error has been added.
 func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics, action string, accountID, zoneID types.String) (context.Context, client.Scope, bool) {
 	if diags.HasError() || !d.ready(diags, action) {
 		return ctx, client.Scope{}, false
@@ -139,4 +103,42 @@ func (d *providerData) beginRead(ctx context.Context, diags *diag.Diagnostics, a
 		return ctx, client.Scope{}, false
 	}
 	return d.begin(ctx, diags, action, accountID, zoneID)
+}
+
+// tflogLogger adapts tflog to the client's and the login-method store's loggers. Neither logs secrets,
+// and logContext masks the credentials besides.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+func (tflogLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
+}
+
+func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
+}
+
+// checkManageable refuses, in the words of the resource that asked, a login method this provider must
+// not change. at is the attribute that chose the login method, or path.Empty() for the login method
+// itself.
+func checkManageable(idp *client.IdentityProvider, diags *diag.Diagnostics, resourceType string, at path.Path) bool {
+	err := loginmethod.Manageable(idp)
+	if err == nil {
+		return true
+	}
+	summary := "Login Method Is Read-Only"
+	if errors.Is(err, loginmethod.ErrNotSAML) {
+		summary = "Login Method Is Not SAML"
+	}
+	detail := fmt.Sprintf("%s cannot manage this login method: %s. Manage it with the official Cloudflare provider "+
+		"(and if it is in this state, remove it with terraform state rm).", resourceType, err)
+	if at.Equal(path.Empty()) {
+		diags.AddError(summary, detail)
+	} else {
+		diags.AddAttributeError(at, summary, detail)
+	}
+	return false
 }

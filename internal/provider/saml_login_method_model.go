@@ -3,34 +3,49 @@ package provider
 import (
 	"context"
 	"sort"
-	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
+// samlLoginMethodModel is the state and plan of zerotrust_saml_login_method.
+type samlLoginMethodModel struct {
+	ID                   types.String    `tfsdk:"id"`
+	AccountID            types.String    `tfsdk:"account_id"`
+	ZoneID               types.String    `tfsdk:"zone_id"`
+	Name                 types.String    `tfsdk:"name"`
+	MetadataXML          types.String    `tfsdk:"metadata_xml"`
+	MetadataURL          types.String    `tfsdk:"metadata_url"`
+	AllowHTTP            types.Bool      `tfsdk:"allow_http"`
+	EntityID             types.String    `tfsdk:"entity_id"`
+	SSOBinding           types.String    `tfsdk:"sso_binding"`
+	MetadataSigningCerts certBundleValue `tfsdk:"metadata_signing_certs"`
+	IssuerURL            types.String    `tfsdk:"issuer_url"`
+	SSOTargetURL         types.String    `tfsdk:"sso_target_url"`
+	IDPPublicCert        certBundleValue `tfsdk:"idp_public_cert"`
+	Attributes           types.List      `tfsdk:"attributes"`
+	EmailAttributeName   types.String    `tfsdk:"email_attribute_name"`
+	SignRequest          types.Bool      `tfsdk:"sign_request"`
+	HeaderAttributes     types.Map       `tfsdk:"header_attributes"`
+	RedirectURL          types.String    `tfsdk:"redirect_url"`
+	Certificates         types.List      `tfsdk:"certificates"`
+}
+
 // applyTo writes the SAML settings this resource owns into an API config, leaving every other key as it
-// is. Values that already mean the same (the same certificates in other text, the same header
-// attributes in another order) are left untouched, so an equivalent plan sends no change.
-func (m samlLoginMethodModel) applyTo(ctx context.Context, cfg *client.IdentityProviderConfig) diag.Diagnostics {
+// is. certs are the certificates of m.IDPPublicCert, read once by the caller. Values that already mean
+// the same (the same certificates in other text, the same header attributes in another order) are left
+// untouched, so an equivalent plan sends no change.
+func (m samlLoginMethodModel) applyTo(ctx context.Context, cfg *client.IdentityProviderConfig, certs []samlmetadata.Certificate) diag.Diagnostics {
 	var diags diag.Diagnostics
 	cfg.IssuerURL = m.IssuerURL.ValueString()
 	cfg.SSOTargetURL = m.SSOTargetURL.ValueString()
 
-	want, err := samlmetadata.ParseCertificates(m.IDPPublicCert.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("idp_public_cert"), "Invalid Certificate", err.Error())
-		return diags
-	}
-	if current, err := samlmetadata.ParseCertificates(strings.Join(apiCertTexts(*cfg), "\n")); err != nil || !samlmetadata.SameCertificates(current, want) {
-		cfg.IDPPublicCerts = make([]string, len(want))
-		for i, c := range want {
+	if current, _, ok := apiCertificates(cfg.CertificateTexts(), certs); !ok || !samlmetadata.SameCertificates(current, certs) {
+		cfg.IDPPublicCerts = make([]string, len(certs))
+		for i, c := range certs {
 			cfg.IDPPublicCerts[i] = c.PEM()
 		}
 		cfg.IDPPublicCert = ""
@@ -53,21 +68,18 @@ func (m samlLoginMethodModel) applyTo(ctx context.Context, cfg *client.IdentityP
 	return diags
 }
 
-// readFrom sets the model from the API's login method. Values equal to the prior ones (certificates by
-// DER, empty lists that were null) keep their prior form, so a refresh never shows a formatting diff.
-func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.IdentityProvider) diag.Diagnostics {
+// readFrom sets the model from the API's login method. known are the certificates of m.IDPPublicCert
+// when the caller has read them in this operation (a create or an update), nil otherwise (a refresh).
+// Values equal to the prior ones (certificates by DER, empty lists that were null) keep their prior
+// form, so a refresh never shows a formatting diff.
+func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.IdentityProvider, known []samlmetadata.Certificate) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(idp.ID)
 	m.Name = types.StringValue(idp.Name)
 	m.IssuerURL = types.StringValue(idp.Config.IssuerURL)
 	m.SSOTargetURL = types.StringValue(idp.Config.SSOTargetURL)
 	m.RedirectURL = types.StringValue(idp.Config.RedirectURL)
-
-	live := canonicalCertBundle(apiCertTexts(idp.Config))
-	if m.IDPPublicCert.IsNull() || m.IDPPublicCert.IsUnknown() || !sameCertBundles(m.IDPPublicCert.ValueString(), live) {
-		m.IDPPublicCert = newCertBundleValue(live)
-	}
-	m.Certificates = certificatesList(m.IDPPublicCert.ValueString())
+	m.readCertificates(idp.Config.CertificateTexts(), known)
 
 	if len(idp.Config.Attributes) == 0 && m.Attributes.IsNull() {
 		m.Attributes = types.ListNull(types.StringType)
@@ -100,33 +112,52 @@ func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 	return diags
 }
 
-// apiCertTexts returns the certificates of a SAML config: idp_public_certs, or the legacy single idp_public_cert.
-func apiCertTexts(cfg client.IdentityProviderConfig) []string {
-	texts := append([]string(nil), cfg.IDPPublicCerts...)
-	if cfg.IDPPublicCert != "" {
-		texts = append(texts, cfg.IDPPublicCert)
+// readCertificates sets idp_public_cert and certificates from the API's certificate texts, reading each
+// text at most once: texts that are what the prior value already holds, or what this provider sent,
+// are recognised without parsing.
+func (m *samlLoginMethodModel) readCertificates(texts []string, known []samlmetadata.Certificate) {
+	prior := m.IDPPublicCert
+	priorKnown := !prior.IsNull() && !prior.IsUnknown()
+	// A refresh of a login method nobody changed: the API holds the very text of the state, whose
+	// certificates attribute was computed from it.
+	if known == nil && priorKnown && isSet(m.Certificates) && joinPEMs(texts) == prior.ValueString() {
+		return
 	}
-	return texts
-}
-
-// canonicalCertBundle turns certificate texts from the API into one PEM bundle. Each text may be PEM or
-// bare base64; a text that is no certificate is kept as it is, so the plan shows it instead of hiding it.
-func canonicalCertBundle(texts []string) string {
-	var parts []string
-	for _, t := range texts {
-		if certs, err := samlmetadata.ParseCertificates(t); err == nil {
-			parts = append(parts, samlmetadata.PEMBundle(certs))
+	live, bundle, ok := apiCertificates(texts, known)
+	switch {
+	case !ok:
+		// A text that is no certificate: show the API's value as it is.
+		m.IDPPublicCert = newCertBundleValue(bundle)
+		certs, _ := parseCertificates(bundle)
+		m.Certificates = certificatesList(certs)
+	case !priorKnown:
+		m.IDPPublicCert, m.Certificates = newCertBundleValue(bundle), certificatesList(live)
+	case prior.ValueString() == bundle:
+		m.Certificates = certificatesList(live)
+	default:
+		priorCerts := known
+		if priorCerts == nil {
+			priorCerts, _ = parseCertificates(prior.ValueString())
+		}
+		if priorCerts != nil && samlmetadata.SameCertificates(priorCerts, live) {
+			m.Certificates = certificatesList(priorCerts) // the prior text, in its order
 		} else {
-			parts = append(parts, strings.TrimSpace(t)+"\n")
+			m.IDPPublicCert, m.Certificates = newCertBundleValue(bundle), certificatesList(live)
 		}
 	}
-	return strings.Join(parts, "")
 }
 
-// sameOwnedConfig compares the SAML settings this provider owns.
-func sameOwnedConfig(a, b client.IdentityProviderConfig) bool {
-	return a.IssuerURL == b.IssuerURL && a.SSOTargetURL == b.SSOTargetURL &&
-		sameCertBundles(strings.Join(apiCertTexts(a), "\n"), strings.Join(apiCertTexts(b), "\n"))
+// joinPEMs is the bundle texts make when each one is a canonical PEM block.
+func joinPEMs(texts []string) string {
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b := make([]byte, 0, n)
+	for _, t := range texts {
+		b = append(b, t...)
+	}
+	return string(b)
 }
 
 func headerAttributes(headers map[string]string) []client.HeaderAttribute {
@@ -155,23 +186,4 @@ func sameHeaders(current []client.HeaderAttribute, want map[string]string) bool 
 		}
 	}
 	return true
-}
-
-// certificatesList describes each certificate of a bundle for the computed certificates attribute.
-func certificatesList(bundle string) types.List {
-	objType := types.ObjectType{AttrTypes: certificateAttrTypes}
-	certs, err := samlmetadata.ParseCertificates(bundle)
-	if err != nil {
-		return types.ListValueMust(objType, nil)
-	}
-	elems := make([]attr.Value, len(certs))
-	for i, c := range certs {
-		elems[i] = types.ObjectValueMust(certificateAttrTypes, map[string]attr.Value{
-			"sha256_fingerprint": types.StringValue(c.SHA256),
-			"subject":            types.StringValue(c.Subject),
-			"not_before":         types.StringValue(c.NotBefore.UTC().Format(time.RFC3339)),
-			"not_after":          types.StringValue(c.NotAfter.UTC().Format(time.RFC3339)),
-		})
-	}
-	return types.ListValueMust(objType, elems)
 }

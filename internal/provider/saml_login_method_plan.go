@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
@@ -41,11 +42,13 @@ func (m samlLoginMethodModel) explicitValue(name string) interface {
 // broken metadata fails `terraform validate` as well as the plan.
 func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg samlLoginMethodModel
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	in := cfg.metadataInput()
+	// metadata_signing_certs is checked here rather than by a validator, so that it is read once.
+	signers, ok := in.signingCertificates(&resp.Diagnostics)
 	if in.given() {
 		for _, name := range explicitIdPAttrs {
 			if !cfg.explicitValue(name).IsNull() {
@@ -54,8 +57,8 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 						", or remove the metadata and set issuer_url, sso_target_url and idp_public_cert yourself.")
 			}
 		}
-		if isSet(in.XML) && in.known() && !resp.Diagnostics.HasError() {
-			loadMetadata(ctx, in, r.now, &resp.Diagnostics)
+		if ok && isSet(in.XML) && in.known() && !resp.Diagnostics.HasError() {
+			loadMetadata(ctx, r.metadata, in, signers, r.now, &resp.Diagnostics)
 		}
 		return
 	}
@@ -78,18 +81,20 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 }
 
 // ModifyPlan computes the IdP settings from the metadata, keeps equivalent certificates in their prior
-// form, fills in the default account, and warns about expiring certificates and stale metadata.
+// form, fills in the default account, and warns about expiring certificates and stale metadata. Each
+// certificate is read once: from the metadata (through the provider's memo), or from idp_public_cert;
+// the prior state's only when its text differs.
 func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	var plan, cfg samlLoginMethodModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	var state *samlLoginMethodModel
 	if !req.State.Raw.IsNull() {
 		state = &samlLoginMethodModel{}
-		resp.Diagnostics.Append(getState(ctx, req.State, state)...)
+		resp.Diagnostics.Append(workaround.GetState(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -102,45 +107,70 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	planDefaultAccount(r.data, cfg.AccountID, cfg.ZoneID, &plan.AccountID, stateAccount, "login method", resp)
 
+	// certs are the certificates of plan.IDPPublicCert, when it is known.
+	var certs []samlmetadata.Certificate
 	in := plan.metadataInput()
 	switch {
 	case in.given() && !in.known():
 		plan.IssuerURL, plan.SSOTargetURL, plan.IDPPublicCert = types.StringUnknown(), types.StringUnknown(), certBundleUnknown()
 	case in.given():
-		md := loadMetadata(ctx, in, now, &resp.Diagnostics)
+		signers, ok := in.signingCertificates(&resp.Diagnostics)
+		if !ok {
+			return
+		}
+		md := loadMetadata(ctx, r.metadata, in, signers, now, &resp.Diagnostics)
 		if md == nil {
 			return
 		}
 		plan.IssuerURL = types.StringValue(md.EntityID)
 		plan.SSOTargetURL = types.StringValue(md.SSOURL)
 		plan.IDPPublicCert = newCertBundleValue(samlmetadata.PEMBundle(md.Certificates))
+		certs = md.Certificates
 		if md.ValidUntil != nil && md.ValidUntil.Before(now()) {
 			resp.Diagnostics.AddAttributeWarning(in.sourcePath(), "SAML Metadata Past Its validUntil",
 				fmt.Sprintf("The metadata says it is valid until %s, which has passed. Many IdPs export an old validUntil, "+
 					"so it is still used; export fresh metadata from the IdP if its settings may have changed.", md.ValidUntil.UTC().Format(time.RFC3339)))
 		}
+	case isSet(plan.IDPPublicCert):
+		certs, _ = parseCertificates(plan.IDPPublicCert.ValueString()) // its validator reports an error
 	}
-	if state != nil && !plan.IDPPublicCert.IsUnknown() && !plan.IDPPublicCert.IsNull() &&
-		sameCertBundles(state.IDPPublicCert.ValueString(), plan.IDPPublicCert.ValueString()) {
-		plan.IDPPublicCert = state.IDPPublicCert // the same certificates: no diff from formatting, ever
+	if state != nil && isSet(plan.IDPPublicCert) {
+		if same, stateCerts := sameAsPrior(state.IDPPublicCert, plan.IDPPublicCert.ValueString(), certs); same {
+			plan.IDPPublicCert, certs = state.IDPPublicCert, stateCerts // the same certificates: no diff from formatting, ever
+		}
 	}
 	if plan.IDPPublicCert.IsUnknown() {
 		plan.Certificates = types.ListUnknown(types.ObjectType{AttrTypes: certificateAttrTypes})
 	} else {
-		plan.Certificates = certificatesList(plan.IDPPublicCert.ValueString())
+		plan.Certificates = certificatesList(certs)
 		if r.data != nil {
-			warnExpiringCerts(plan.IDPPublicCert.ValueString(), now(), r.data.certExpiryWarning, in, &resp.Diagnostics)
+			warnExpiringCerts(certs, now(), r.data.certExpiryWarning, in, &resp.Diagnostics)
 		}
 	}
-	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
+	resp.Diagnostics.Append(workaround.SetPlan(ctx, &resp.Plan, plan)...)
+}
+
+// sameAsPrior reports whether a prior idp_public_cert holds the planned certificates, whose text is
+// planned, and returns the prior certificates in the prior order. The prior text is read only when it
+// is not the planned text.
+func sameAsPrior(prior certBundleValue, planned string, certs []samlmetadata.Certificate) (bool, []samlmetadata.Certificate) {
+	switch {
+	case !isSet(prior):
+		return false, nil
+	case prior.ValueString() == planned:
+		return true, certs
+	case certs == nil:
+		return false, nil
+	}
+	priorCerts, err := parseCertificates(prior.ValueString())
+	if err != nil || !samlmetadata.SameCertificates(priorCerts, certs) {
+		return false, nil
+	}
+	return true, priorCerts
 }
 
 // warnExpiringCerts warns, at plan time, about certificates that expired or expire within the window.
-func warnExpiringCerts(bundle string, now time.Time, window time.Duration, in metadataInput, diags *diag.Diagnostics) {
-	certs, err := samlmetadata.ParseCertificates(bundle)
-	if err != nil {
-		return
-	}
+func warnExpiringCerts(certs []samlmetadata.Certificate, now time.Time, window time.Duration, in metadataInput, diags *diag.Diagnostics) {
 	at := path.Root("idp_public_cert")
 	if in.given() {
 		at = in.sourcePath()

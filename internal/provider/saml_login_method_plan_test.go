@@ -20,9 +20,8 @@ func planWithClock(t *testing.T, now time.Time, m samlLoginMethodModel) diag.Dia
 	t.Helper()
 	ctx := context.Background()
 	clock := func() time.Time { return now }
-	r := &samlLoginMethodResource{now: clock}
+	r := &samlLoginMethodResource{now: clock, metadata: testMemo()}
 	r.data = newProviderData(nil, "acc", 30*24*time.Hour, true)
-	r.data.now = clock
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	objType := sr.Schema.Type().TerraformType(ctx)

@@ -11,6 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
 var (
@@ -20,15 +23,16 @@ var (
 	_ resource.ResourceWithValidateConfig = (*samlLoginMethodResource)(nil)
 )
 
-// loginMethodTypeSAML is the identity provider type this provider manages.
-const loginMethodTypeSAML = "saml"
-
 // samlLoginMethodResource is zerotrust_saml_login_method.
 type samlLoginMethodResource struct {
 	data *providerData
-	// now is the provider's clock; validation runs before the provider is configured, so it is set here.
-	now func() time.Time
+	// now and metadata are the provider's clock and metadata memo; validation runs before the provider
+	// is configured, so they are set here.
+	now      func() time.Time
+	metadata *samlmetadata.Memo
 }
+
+const samlLoginMethodType = "zerotrust_saml_login_method"
 
 func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
@@ -40,18 +44,23 @@ func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.Conf
 
 func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Create Login Method", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
 	}
-	want := client.IdentityProvider{Name: plan.Name.ValueString(), Type: loginMethodTypeSAML}
-	resp.Diagnostics.Append(plan.applyTo(ctx, &want.Config)...)
+	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	if err != nil {
+		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
+		return
+	}
+	want := client.IdentityProvider{Name: plan.Name.ValueString(), Type: loginmethod.TypeSAML}
+	resp.Diagnostics.Append(plan.applyTo(ctx, &want.Config, certs)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	created, err := r.data.createLoginMethod(ctx, scope, want)
+	created, err := r.data.store.Create(ctx, scope, want)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Login Method",
 			fmt.Sprintf("Creating SAML login method %q in %s failed: %s", want.Name, scope, err))
@@ -60,19 +69,19 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	tflog.Info(ctx, "created SAML login method", map[string]any{"id": created.ID, "scope": scope.String()})
 	plan.ID = types.StringValue(created.ID)
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
-	resp.Diagnostics.Append(plan.readFrom(ctx, created)...)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
 }
 
 func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state samlLoginMethodModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
 	if !ok {
 		return
 	}
-	idp, err := r.data.readLoginMethod(ctx, scope, state.ID.ValueString())
-	if isGone(err) {
+	idp, err := r.data.store.Get(ctx, scope, state.ID.ValueString())
+	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -82,30 +91,35 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("Reading login method %s in %s failed: %s", state.ID.ValueString(), scope, err))
 		return
 	}
-	if !checkManageable(idp, &resp.Diagnostics) {
+	if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
 		return
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
-	resp.Diagnostics.Append(state.readFrom(ctx, idp)...)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(state.readFrom(ctx, idp, nil)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
 }
 
 func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update Login Method", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
 	}
+	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	if err != nil {
+		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
+		return
+	}
 	id := plan.ID.ValueString()
-	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(idp, &resp.Diagnostics) {
-			return errNotManageable
+	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
+			return errReported
 		}
 		idp.Name = plan.Name.ValueString()
-		if diags := plan.applyTo(ctx, &idp.Config); diags.HasError() {
+		if diags := plan.applyTo(ctx, &idp.Config, certs); diags.HasError() {
 			resp.Diagnostics.Append(diags...)
-			return errNotManageable
+			return errReported
 		}
 		return nil
 	})
@@ -117,23 +131,19 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 			fmt.Sprintf("Updating login method %s in %s failed: %s", id, scope, err))
 		return
 	}
-	resp.Diagnostics.Append(plan.readFrom(ctx, updated)...)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(plan.readFrom(ctx, updated, certs)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
 }
 
 func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state samlLoginMethodModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Delete Login Method", state.AccountID, state.ZoneID)
 	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
-	unlock := r.data.locks.Lock(lockKey(scope, id))
-	defer unlock()
-	err := r.data.client.DeleteIdentityProvider(ctx, scope, id)
-	r.data.wrote(scope)
-	if err != nil && !client.IsNotFound(err) {
+	if err := r.data.store.Delete(ctx, scope, id); err != nil {
 		resp.Diagnostics.AddError("Unable to Delete Login Method",
 			fmt.Sprintf("Deleting login method %s in %s failed: %s", id, scope, err))
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
 
 const loginMethodAddr = "zerotrust_saml_login_method.jumpcloud"
@@ -53,11 +56,10 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
 					})),
 				},
 				Check: func(*terraform.State) error {
-					idp := e.onlyLoginMethod()
-					if idp.Type != "saml" || idp.Name != "JumpCloud" || idp.Config.IssuerURL != "JumpCloud" || len(idp.Config.IdPPublicCerts) != 1 {
-						return fmt.Errorf("emulator holds %+v", idp)
-					}
-					return nil
+					// What the API got is what the metadata says: the entityID, the SSO URL, its one certificate.
+					return e.expectLoginMethod(emulator.IdP{Name: "JumpCloud", Type: "saml", Config: emulator.Config{
+						IssuerURL: "JumpCloud", SSOTargetURL: "https://sso.jumpcloud.com/saml2/cloudflare", IdPPublicCerts: []string{cert.PEM},
+					}})
 				},
 			},
 			{
@@ -73,12 +75,11 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(loginMethodAddr, plancheck.ResourceActionUpdate)},
 				},
 				Check: func(*terraform.State) error {
-					idp := e.onlyLoginMethod()
-					if idp.Name != "JumpCloud SSO" || strings.Join(idp.Config.Attributes, ",") != "email,groups" || idp.Config.SignRequest == nil || !*idp.Config.SignRequest ||
-						idp.Config.EmailAttributeName != "email" || len(idp.Config.HeaderAttributes) != 1 {
-						return fmt.Errorf("emulator holds %+v", idp)
-					}
-					return nil
+					return e.expectLoginMethod(emulator.IdP{Name: "JumpCloud SSO", Type: "saml", Config: emulator.Config{
+						IssuerURL: "JumpCloud", SSOTargetURL: "https://sso.jumpcloud.com/saml2/cloudflare", IdPPublicCerts: []string{cert.PEM},
+						Attributes: []string{"email", "groups"}, EmailAttributeName: "email", SignRequest: new(true),
+						HeaderAttributes: []emulator.HeaderAttribute{{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}},
+					}})
 				},
 			},
 			{
@@ -92,10 +93,11 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
 					statecheck.ExpectKnownValue(loginMethodAddr, tfjsonpath.New("attributes"), knownvalue.Null()),
 				},
 				Check: func(*terraform.State) error {
-					if idp := e.onlyLoginMethod(); len(idp.Config.IdPPublicCerts) != 2 || len(idp.Config.Attributes) != 0 {
-						return fmt.Errorf("emulator holds %+v", idp)
-					}
-					return nil
+					// Both certificates, in the metadata's order; the optional settings removed from the configuration are gone.
+					return e.expectLoginMethod(emulator.IdP{Name: "JumpCloud SSO", Type: "saml", Config: emulator.Config{
+						IssuerURL: "JumpCloud", SSOTargetURL: "https://sso.jumpcloud.com/saml2/cloudflare", IdPPublicCerts: []string{cert.PEM, next.PEM},
+						SignRequest: new(false), // turned off explicitly, after it was on
+					}})
 				},
 			},
 		},
@@ -106,6 +108,21 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// expectLoginMethod checks that the emulator holds exactly one login method in the account, and that its
+// name, type and SAML settings are want's (the ID, the SCIM settings and Other are not compared).
+func (e *testEnv) expectLoginMethod(want emulator.IdP) error {
+	all := e.emu.List(e.emu.AccountScope())
+	if len(all) != 1 {
+		return fmt.Errorf("emulator holds %d login methods, want 1", len(all))
+	}
+	got := all[0]
+	got.ID, got.SCIMConfig, got.Config.Other = "", emulator.SCIMConfig{}, nil
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("emulator holds\n%+v\nwant\n%+v", got, want)
+	}
+	return nil
 }
 
 // explicitConfig is a login method configured without metadata.

@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -20,51 +18,12 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
-// SSO bindings a user may ask for, by the short names IdP admin consoles show. The same constants
-// feed the validator and the documentation.
-const (
-	ssoBindingRedirect = "HTTP-Redirect"
-	ssoBindingPOST     = "HTTP-POST"
+// SSO bindings a user may ask for, by the short names IdP admin consoles show. The same values feed
+// the validator and the documentation.
+var (
+	ssoBindingRedirect = samlmetadata.BindingShortName(samlmetadata.BindingHTTPRedirect)
+	ssoBindingPOST     = samlmetadata.BindingShortName(samlmetadata.BindingHTTPPOST)
 )
-
-var ssoBindingURNs = map[string]string{
-	ssoBindingRedirect: samlmetadata.BindingHTTPRedirect,
-	ssoBindingPOST:     samlmetadata.BindingHTTPPOST,
-}
-
-// certificateAttrTypes describes one element of the computed certificates list.
-var certificateAttrTypes = map[string]attr.Type{
-	"sha256_fingerprint": types.StringType,
-	"subject":            types.StringType,
-	"not_before":         types.StringType,
-	"not_after":          types.StringType,
-}
-
-// samlLoginMethodModel is the state and plan of zerotrust_saml_login_method.
-type samlLoginMethodModel struct {
-	ID                   types.String    `tfsdk:"id"`
-	AccountID            types.String    `tfsdk:"account_id"`
-	ZoneID               types.String    `tfsdk:"zone_id"`
-	Name                 types.String    `tfsdk:"name"`
-	MetadataXML          types.String    `tfsdk:"metadata_xml"`
-	MetadataURL          types.String    `tfsdk:"metadata_url"`
-	AllowHTTP            types.Bool      `tfsdk:"allow_http"`
-	EntityID             types.String    `tfsdk:"entity_id"`
-	SSOBinding           types.String    `tfsdk:"sso_binding"`
-	MetadataSigningCerts certBundleValue `tfsdk:"metadata_signing_certs"`
-	IssuerURL            types.String    `tfsdk:"issuer_url"`
-	SSOTargetURL         types.String    `tfsdk:"sso_target_url"`
-	IDPPublicCert        certBundleValue `tfsdk:"idp_public_cert"`
-	Attributes           types.List      `tfsdk:"attributes"`
-	EmailAttributeName   types.String    `tfsdk:"email_attribute_name"`
-	SignRequest          types.Bool      `tfsdk:"sign_request"`
-	HeaderAttributes     types.Map       `tfsdk:"header_attributes"`
-	RedirectURL          types.String    `tfsdk:"redirect_url"`
-	Certificates         types.List      `tfsdk:"certificates"`
-}
-
-// metadataSourceAttrs are the attributes that hold or select SAML metadata.
-var metadataSourceAttrs = []string{"metadata_xml", "metadata_url"}
 
 func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -138,7 +97,7 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "PEM bundle of the certificates your IdP signs its metadata with, obtained out of band. " +
 					"When set, the metadata must carry a valid XML signature by one of them, and only the signed content is used; " +
 					"unsigned or tampered metadata fails the plan. SHA-1 signatures are refused.",
-				Validators: []validator.String{certBundleValidator{}},
+				// Checked by ValidateConfig, which reads the certificates once for the check and the signature.
 			},
 			"issuer_url": schema.StringAttribute{
 				Optional: true,
@@ -207,13 +166,4 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-// quotedList renders values as `a`, `b` for descriptions.
-func quotedList(values ...string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = "`" + v + "`"
-	}
-	return strings.Join(q, ", ")
 }

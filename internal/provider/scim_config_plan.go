@@ -6,12 +6,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
 // ValidateConfig refuses seat_deprovision without user_deprovision, which the API would refuse at apply.
 func (r *scimConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg scimConfigModel
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -30,12 +32,12 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return // destroy
 	}
 	var plan, cfg scimConfigModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
 	var state *scimConfigModel
 	if !req.State.Raw.IsNull() {
 		state = &scimConfigModel{}
-		resp.Diagnostics.Append(getState(ctx, req.State, state)...)
+		resp.Diagnostics.Append(workaround.GetState(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -54,7 +56,7 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// A new resource, or one moving to another login method, learns both from the API.
 	if state == nil || !state.LoginMethodID.Equal(plan.LoginMethodID) || !state.AccountID.Equal(plan.AccountID) || !state.ZoneID.Equal(plan.ZoneID) {
 		plan.SCIMBaseURL, plan.Secret = types.StringUnknown(), types.StringUnknown()
-		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
+		resp.Diagnostics.Append(workaround.SetPlan(ctx, &resp.Plan, plan)...)
 		return
 	}
 
@@ -67,5 +69,5 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if firstEnable || plan.SecretVersion.IsUnknown() || secretVersionChanged(state.SecretVersion, plan.SecretVersion) {
 		plan.Secret = types.StringUnknown()
 	}
-	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
+	resp.Diagnostics.Append(workaround.SetPlan(ctx, &resp.Plan, plan)...)
 }

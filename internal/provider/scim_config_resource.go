@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
 var (
@@ -23,6 +25,8 @@ var (
 
 type scimConfigResource struct{ data *providerData }
 
+const scimConfigType = "zerotrust_scim_config"
+
 // NewSCIMConfigResource is zerotrust_scim_config.
 func NewSCIMConfigResource() resource.Resource { return &scimConfigResource{} }
 
@@ -32,62 +36,6 @@ func (r *scimConfigResource) Metadata(_ context.Context, req resource.MetadataRe
 
 func (r *scimConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// applyTo writes the SCIM settings this resource owns into scim_config, keeping the keys it does not own.
-func (m scimConfigModel) applyTo(idp *client.IdentityProvider) {
-	if idp.SCIMConfig == nil {
-		idp.SCIMConfig = &client.SCIMConfig{}
-	}
-	idp.SCIMConfig.Enabled = m.Enabled.ValueBool()
-	idp.SCIMConfig.UserDeprovision = m.UserDeprovision.ValueBool()
-	idp.SCIMConfig.SeatDeprovision = m.SeatDeprovision.ValueBool()
-	idp.SCIMConfig.IdentityUpdateBehavior = m.IdentityUpdateBehavior.ValueString()
-}
-
-// readFrom sets the settings and the endpoint from the API. It never touches secret or secret_version:
-// the API only ever shows a redacted secret on a read.
-func (m *scimConfigModel) readFrom(idp *client.IdentityProvider) {
-	sc := client.SCIMConfig{}
-	if idp.SCIMConfig != nil {
-		sc = *idp.SCIMConfig
-	}
-	m.ID = types.StringValue(idp.ID)
-	m.LoginMethodID = types.StringValue(idp.ID)
-	m.Enabled = types.BoolValue(sc.Enabled)
-	m.UserDeprovision = types.BoolValue(sc.UserDeprovision)
-	m.SeatDeprovision = types.BoolValue(sc.SeatDeprovision)
-	behavior := sc.IdentityUpdateBehavior
-	if behavior == "" {
-		behavior = defaultIdentityUpdateBehavior
-	}
-	m.IdentityUpdateBehavior = types.StringValue(behavior)
-	if sc.SCIMBaseURL != "" {
-		m.SCIMBaseURL = types.StringValue(sc.SCIMBaseURL)
-	} else if m.SCIMBaseURL.IsUnknown() {
-		m.SCIMBaseURL = types.StringNull()
-	}
-}
-
-// everEnabled reports whether SCIM was ever switched on for the login method: only then is there a secret.
-func everEnabled(idp *client.IdentityProvider) bool {
-	return idp.SCIMConfig != nil && idp.SCIMConfig.SCIMBaseURL != ""
-}
-
-// checkSCIMManageable refuses login methods whose SCIM settings this provider must not change.
-func checkSCIMManageable(idp *client.IdentityProvider, diags *diag.Diagnostics) bool {
-	if idp.Type != loginMethodTypeSAML {
-		diags.AddAttributeError(path.Root("login_method_id"), "Login Method Is Not SAML",
-			fmt.Sprintf("Login method %s (%q) is of type %q. zerotrust_scim_config manages SCIM only for login methods "+
-				"of type %q. Manage this one's SCIM settings with the official Cloudflare provider.", idp.ID, idp.Name, idp.Type, loginMethodTypeSAML))
-		return false
-	}
-	if idp.ReadOnly {
-		diags.AddAttributeError(path.Root("login_method_id"), "Login Method Is Read-Only",
-			fmt.Sprintf("Login method %s (%q) is marked read_only by Cloudflare, so its SCIM settings cannot be changed through the API.", idp.ID, idp.Name))
-		return false
-	}
-	return true
 }
 
 // warnNoSecret explains why secret is null and how to get one. It never rotates on its own: an IdP may be
@@ -101,7 +49,7 @@ func warnNoSecret(diags *diag.Diagnostics, id, why string) {
 
 func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimConfigModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Enable SCIM", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -126,12 +74,12 @@ func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequ
 		warnNoSecret(&resp.Diagnostics, id, "the API's answer to the request that enabled SCIM was lost and the request "+
 			"was repeated, or SCIM had been enabled before, so the API returned the secret redacted")
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
 }
 
 func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimConfigModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read SCIM Config", state.AccountID, state.ZoneID)
 	if !ok {
 		return
@@ -140,8 +88,8 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	if id == "" {
 		id = state.ID.ValueString()
 	}
-	idp, err := r.data.readLoginMethod(ctx, scope, id)
-	if isGone(err) {
+	idp, err := r.data.store.Get(ctx, scope, id)
+	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "the login method of the SCIM config is gone; removing the SCIM config from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
 		return
@@ -153,13 +101,13 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	state.readFrom(idp)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
 }
 
 func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state scimConfigModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update SCIM Config", plan.AccountID, plan.ZoneID)
 	if !ok {
 		return
@@ -183,7 +131,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 			resp.Diagnostics.AddAttributeError(path.Root("secret_version"), "Unable to Regenerate SCIM Secret",
 				fmt.Sprintf("The SCIM settings of login method %s were applied, but regenerating its secret failed: %s. "+
 					"Apply again to regenerate it.", id, err))
-			resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+			resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
 			return
 		}
 		plan.Secret = types.StringValue(secret)
@@ -194,15 +142,15 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 		warnNoSecret(&resp.Diagnostics, id, "none was captured (the SCIM config was imported, or SCIM had been enabled "+
 			"before this resource managed it)")
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
 }
 
 // apply writes the planned SCIM settings into the login method through its read-modify-write cycle. It
 // reports whether SCIM was on before, and ok is false once an error has been added.
 func (r *scimConfigResource) apply(ctx context.Context, scope client.Scope, id string, plan scimConfigModel, diags *diag.Diagnostics, action string) (updated *client.IdentityProvider, wasEnabled, ok bool) {
-	updated, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkSCIMManageable(idp, diags) {
-			return errNotManageable
+	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
+		if !checkManageable(idp, diags, scimConfigType, path.Root("login_method_id")) {
+			return errReported
 		}
 		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
 		plan.applyTo(idp)
@@ -221,7 +169,7 @@ func (r *scimConfigResource) apply(ctx context.Context, scope client.Scope, id s
 
 // rotate regenerates the SCIM secret and returns the new one.
 func (r *scimConfigResource) rotate(ctx context.Context, scope client.Scope, id string) (string, error) {
-	refreshed, err := r.data.refreshSCIMSecret(ctx, scope, id)
+	refreshed, err := r.data.store.RefreshSCIMSecret(ctx, scope, id)
 	if err != nil {
 		return "", err
 	}
@@ -240,20 +188,20 @@ func secretVersionChanged(prior, planned types.Int64) bool {
 
 func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimConfigModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Disable SCIM", state.AccountID, state.ZoneID)
 	if !ok {
 		return
 	}
 	id := state.LoginMethodID.ValueString()
-	_, err := r.data.modifyLoginMethod(ctx, scope, id, func(idp *client.IdentityProvider) error {
+	_, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
 		if idp.SCIMConfig == nil {
 			idp.SCIMConfig = &client.SCIMConfig{}
 		}
 		idp.SCIMConfig.Enabled = false
 		return nil
 	})
-	if err != nil && !isGone(err) {
+	if err != nil && !loginmethod.IsGone(err) {
 		resp.Diagnostics.AddError("Unable to Disable SCIM",
 			fmt.Sprintf("Switching SCIM off for login method %s in %s failed: %s", id, scope, err))
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 )
@@ -37,21 +36,6 @@ var identityUpdateBehaviorDescription = "How a SCIM update from the IdP changes 
 const scimSecretDescription = "Cloudflare shows the SCIM secret in plaintext **exactly once**: in the API response " +
 	"that first enables SCIM for a login method, and in the response that regenerates it. Every later read returns it " +
 	"redacted. The secret never expires."
-
-// scimConfigModel is the state and plan of zerotrust_scim_config.
-type scimConfigModel struct {
-	ID                     types.String `tfsdk:"id"`
-	LoginMethodID          types.String `tfsdk:"login_method_id"`
-	AccountID              types.String `tfsdk:"account_id"`
-	ZoneID                 types.String `tfsdk:"zone_id"`
-	Enabled                types.Bool   `tfsdk:"enabled"`
-	UserDeprovision        types.Bool   `tfsdk:"user_deprovision"`
-	SeatDeprovision        types.Bool   `tfsdk:"seat_deprovision"`
-	IdentityUpdateBehavior types.String `tfsdk:"identity_update_behavior"`
-	SecretVersion          types.Int64  `tfsdk:"secret_version"`
-	SCIMBaseURL            types.String `tfsdk:"scim_base_url"`
-	Secret                 types.String `tfsdk:"secret"`
-}
 
 func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
 var (
@@ -126,20 +128,16 @@ func (d *scimEndpointDataSource) ConfigValidators(context.Context) []datasource.
 
 func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m scimEndpointModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics, "Read SCIM Endpoint") {
-		return
-	}
-	ctx = d.data.logContext(ctx)
-	scope, err := scopeFrom(m.AccountID, m.ZoneID, d.data)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Unable to Read SCIM Endpoint", err.Error())
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &m)...)
+	ctx, scope, ok := d.data.begin(ctx, &resp.Diagnostics, "Read SCIM Endpoint", m.AccountID, m.ZoneID)
+	if !ok {
 		return
 	}
 	var idp *client.IdentityProvider
+	var err error
 	if isSet(m.LoginMethodID) {
-		idp, err = d.data.readLoginMethod(ctx, scope, m.LoginMethodID.ValueString())
-		if isGone(err) {
+		idp, err = d.data.store.Get(ctx, scope, m.LoginMethodID.ValueString())
+		if loginmethod.IsGone(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("login_method_id"), "Login Method Not Found",
 				fmt.Sprintf("There is no login method %s in %s.", m.LoginMethodID.ValueString(), scope))
 			return
@@ -155,28 +153,12 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	sc := client.SCIMConfig{}
-	if idp.SCIMConfig != nil {
-		sc = *idp.SCIMConfig
-	}
+	s := readSCIMSettings(idp)
 	m.ID, m.LoginMethodID, m.Name = types.StringValue(idp.ID), types.StringValue(idp.ID), types.StringValue(idp.Name)
 	m.AccountID, m.ZoneID = scopeAttributes(scope)
-	m.Enabled = types.BoolValue(sc.Enabled)
-	m.UserDeprovision = types.BoolValue(sc.UserDeprovision)
-	m.SeatDeprovision = types.BoolValue(sc.SeatDeprovision)
-	behavior := sc.IdentityUpdateBehavior
-	if behavior == "" {
-		behavior = defaultIdentityUpdateBehavior
-	}
-	m.IdentityUpdateBehavior = types.StringValue(behavior)
-	m.SCIMBaseURL, m.Secret = types.StringNull(), types.StringNull()
-	if sc.SCIMBaseURL != "" {
-		m.SCIMBaseURL = types.StringValue(sc.SCIMBaseURL)
-	}
-	switch {
-	case sc.SecretAvailable():
-		m.Secret = types.StringValue(sc.Secret)
-	case sc.SCIMBaseURL != "":
+	m.Enabled, m.UserDeprovision, m.SeatDeprovision = s.enabled, s.userDeprovision, s.seatDeprovision
+	m.IdentityUpdateBehavior, m.SCIMBaseURL, m.Secret = s.identityUpdateBehavior, s.scimBaseURL, s.secret
+	if m.Secret.IsNull() && !m.SCIMBaseURL.IsNull() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Readable",
 			fmt.Sprintf("Cloudflare returns the SCIM secret of login method %s (%q) in plaintext only once, when SCIM is "+
 				"enabled or the secret is regenerated, so secret is null here. The secret lives in the state of the "+
@@ -184,22 +166,19 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 				"more, set or change secret_version on that resource and apply to regenerate it (the old secret then stops working).",
 				idp.ID, idp.Name))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, m)...)
 }
 
 // findByName returns the one SAML login method of scope with this name.
 func (d *scimEndpointDataSource) findByName(ctx context.Context, scope client.Scope, name string, diags *diag.Diagnostics) (*client.IdentityProvider, error) {
-	all, err := d.data.client.ListAllIdentityProviders(ctx, scope, client.ListOptions{PerPage: listPerPage})
+	saml, err := d.data.store.Find(ctx, scope, func(idp *client.IdentityProvider) bool { return idp.Type == loginmethod.TypeSAML })
 	if err != nil {
 		return nil, err
 	}
 	var matches []client.IdentityProvider
-	var saml []string
-	for _, idp := range all {
-		if idp.Type != loginMethodTypeSAML {
-			continue
-		}
-		saml = append(saml, fmt.Sprintf("%q (%s)", idp.Name, idp.ID))
+	found := make([]string, len(saml))
+	for i, idp := range saml {
+		found[i] = fmt.Sprintf("%q (%s)", idp.Name, idp.ID)
 		if idp.Name == name {
 			matches = append(matches, idp)
 		}
@@ -208,20 +187,15 @@ func (d *scimEndpointDataSource) findByName(ctx context.Context, scope client.Sc
 	case 1:
 		return &matches[0], nil
 	case 0:
-		found := "none"
-		if len(saml) > 0 {
-			found = strings.Join(saml, ", ")
+		if len(found) == 0 {
+			found = []string{"none"}
 		}
 		diags.AddAttributeError(path.Root("name"), "Login Method Not Found",
-			fmt.Sprintf("No SAML login method in %s is named %q. SAML login methods found: %s.", scope, name, found))
+			fmt.Sprintf("No SAML login method in %s is named %q. SAML login methods found: %s.", scope, name, strings.Join(found, ", ")))
 	default:
-		ids := make([]string, len(matches))
-		for i, m := range matches {
-			ids[i] = m.ID
-		}
 		diags.AddAttributeError(path.Root("name"), "Login Method Name Is Ambiguous",
 			fmt.Sprintf("%d SAML login methods in %s are named %q (%s). Use login_method_id to pick one.",
-				len(matches), scope, name, strings.Join(ids, ", ")))
+				len(matches), scope, name, strings.Join(loginmethod.IDs(matches), ", ")))
 	}
 	return nil, nil
 }

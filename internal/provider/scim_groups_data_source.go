@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
 var _ datasource.DataSourceWithConfigure = (*scimGroupsDataSource)(nil)
@@ -76,7 +77,7 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 
 func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m scimGroupsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics, "List SCIM Groups") {
 		return
 	}
@@ -107,5 +108,5 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.ID = m.LoginMethodID
 	m.AccountID = types.StringValue(accountID)
 	m.Groups = types.ListValueMust(types.ObjectType{AttrTypes: scimGroupAttrTypes}, elems)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, m)...)
 }

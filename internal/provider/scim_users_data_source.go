@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
 var _ datasource.DataSourceWithConfigure = (*scimUsersDataSource)(nil)
@@ -154,7 +154,7 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 
 func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m scimUsersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics, "List SCIM Users") {
 		return
 	}
@@ -199,7 +199,7 @@ func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	m.ID = m.LoginMethodID
 	m.AccountID = types.StringValue(accountID)
 	m.Users = types.ListValueMust(types.ObjectType{AttrTypes: scimUserAttrTypes}, elems)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, m)...)
 }
 
 // scimListAccount is the account whose SCIM lists are read: the data source's, else the provider's.
@@ -213,18 +213,4 @@ func scimListAccount(accountID types.String, d *providerData, diags *diag.Diagno
 				"(or the "+envAccountID+" environment variable).")
 	}
 	return d.accountID
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func rfc3339(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }

@@ -75,7 +75,7 @@ func TestConfigureFromEnvironmentMasksSecrets(t *testing.T) {
 	if diags.HasError() || d == nil || d.client == nil {
 		t.Fatalf("configure: %v", diags)
 	}
-	if d.accountID != "acc-env" || d.refreshByList || d.certExpiryWarning.Hours() != 7*24 {
+	if d.accountID != "acc-env" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
 		t.Fatalf("configure = %+v", d)
 	}
 	if len(d.secrets) != 1 || d.secrets[0] != "tok-from-env" {

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
 // certBundleValidator checks that a string holds one or more parseable X.509 certificates.
@@ -24,9 +22,7 @@ func (certBundleValidator) ValidateString(_ context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := samlmetadata.ParseCertificates(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Certificate",
-			"The value is not a usable certificate bundle: "+err.Error()+". Paste the certificates as PEM "+
-				"(-----BEGIN CERTIFICATE----- blocks) or as the base64 text of an X509Certificate element.")
+	if _, err := parseCertificates(req.ConfigValue.ValueString()); err != nil {
+		invalidCertificate(&resp.Diagnostics, req.Path, err)
 	}
 }
