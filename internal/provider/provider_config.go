@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/time/rate"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 )
@@ -29,8 +28,7 @@ const (
 const (
 	defaultBaseURL               = client.DefaultBaseURL
 	defaultCertExpiryWarningDays = 30
-	defaultRateLimit             = 1200 // requests per five minutes: Cloudflare's documented limit
-	rateLimitWindow              = 5 * time.Minute
+	defaultRateLimit             = client.DefaultRateLimit // requests per five minutes, for the docs: the client applies it
 )
 
 // envLookup reads one environment variable; tests replace it.
@@ -119,10 +117,6 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 		return nil
 	}
 
-	limit := int64(defaultRateLimit)
-	if isSet(cfg.RateLimit) {
-		limit = cfg.RateLimit.ValueInt64()
-	}
 	clientCfg := client.Config{
 		BaseURL:   baseURL,
 		APIToken:  token,
@@ -131,14 +125,10 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 		UserAgent: userAgent,
 		Logger:    tflogLogger{},
 	}
-	switch {
-	case limit == 0:
-		clientCfg.RateLimitDisabled = true
-	case limit != defaultRateLimit:
-		// A token bucket admits burst + rate*window requests in any window: leave room for the burst.
-		burst := min(max(limit/100, 1), int64(client.DefaultRateBurst))
-		clientCfg.RateBurst = int(burst)
-		clientCfg.RateLimit = rate.Limit(float64(max(limit-burst, 1)) / rateLimitWindow.Seconds())
+	// rate_limit is the client's RateLimit (requests per five minutes); null leaves the client's default.
+	if isSet(cfg.RateLimit) {
+		clientCfg.RateLimit = cfg.RateLimit.ValueInt64()
+		clientCfg.RateLimitDisabled = clientCfg.RateLimit == 0
 	}
 	c, err := client.New(clientCfg)
 	if err != nil {
