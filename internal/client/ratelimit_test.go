@@ -242,6 +242,49 @@ func TestRateLimiterKeepsTheLimitPerSecond(t *testing.T) {
 	})
 }
 
+// A call the limiter held back while another met a 429 waits out the
+// retry-after too, not only calls that start after the 429.
+func TestRateLimiterThenTheSharedPause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const retryAfter = 10 * time.Minute
+		release := make(chan struct{})
+		var mu sync.Mutex
+		first := true
+		api := newBubbleAPI(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			isFirst := first
+			first = false
+			mu.Unlock()
+			if isFirst {
+				<-release
+				w.Header().Set("Retry-After", "600")
+				writeAPIError(w, 429, 10429, "rate limited")
+				return
+			}
+			answerIdP(w, r)
+		})
+		c := newBubbleClient(t, api, func(c *Config) { c.RateLimit = 1 })
+		errA, errB := make(chan error, 1), make(chan error, 1)
+		go func() { errA <- getIdP(c) }()
+		synctest.Wait() // A holds the only permit, its request unanswered
+		go func() { errB <- getIdP(c) }()
+		synctest.Wait() // B waits for the permit, with no pause yet
+		close(release)
+		// A's retry-after does not fit into MaxRetryWait: A gives up.
+		if err := <-errA; !IsRateLimited(err) {
+			t.Fatalf("A: %v, want rate limited", err)
+		}
+		if err := <-errB; err != nil {
+			t.Fatalf("B: %v", err)
+		}
+		// B got the permit at 5m0.3s, in the middle of the pause.
+		want := []time.Duration{0, retryAfter}
+		if got := api.receipts(); !slices.Equal(got, want) {
+			t.Errorf("received at %v, want %v", got, want)
+		}
+	})
+}
+
 func TestMaxInWindow(t *testing.T) {
 	at := func(secs ...float64) []time.Time {
 		var ts []time.Time

@@ -174,13 +174,22 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 // waitTurn waits out a shared pause set by another caller's 429 and takes a
 // turn from the rate limiter. The caller calls done when its attempt ended.
 func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(), err error) {
-	if _, err := c.waitPause(ctx, waitedUntil); err != nil {
+	if waitedUntil, err = c.waitPause(ctx, waitedUntil); err != nil {
 		return nil, err
 	}
 	if c.limiter == nil {
 		return func() {}, nil
 	}
-	return c.limiter.acquire(ctx)
+	if done, err = c.limiter.acquire(ctx); err != nil {
+		return nil, err
+	}
+	// The limiter may have held this call for minutes: long enough for
+	// another caller to meet a 429.
+	if _, err := c.waitPause(ctx, waitedUntil); err != nil {
+		done()
+		return nil, err
+	}
+	return done, nil
 }
 
 // waitPause waits until the shared pause ends, unless this call already
