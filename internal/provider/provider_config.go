@@ -28,7 +28,9 @@ const (
 const (
 	defaultBaseURL               = client.DefaultBaseURL
 	defaultCertExpiryWarningDays = 30
-	defaultRateLimit             = client.DefaultRateLimit // requests per five minutes, for the docs: the client applies it
+	// The client applies the rate limits; these feed the docs.
+	defaultRateLimit = client.DefaultRateLimit // requests per five minutes
+	perIPRateLimit   = client.PerIPRateLimit   // requests per second
 )
 
 // envLookup reads one environment variable; tests replace it.

@@ -223,7 +223,7 @@ func writeReport(o options, rs []result, runErr error) error {
 	fmt.Fprintf(&b, "- Configuration: N `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each), %s, one account; laid out as %s (internal/cmd/bench/layout.go says why).\n", scim, layout)
 	fmt.Fprintf(&b, "- Dashboard change: %d %% of the login methods get another SSO URL%s, made in the emulator between plans.\n",
 		o.changePct, map[bool]string{true: " and another SCIM identity update behaviour", false: ""}[o.scim])
-	fmt.Fprintf(&b, "- `rate_limit = 0` (client rate limit off) unless the row says *default* (1200 per 5 minutes: burst 10, then 4/s).\n")
+	fmt.Fprintf(&b, "- `rate_limit = 0` (client rate limit off) unless the row says *default* (never more than 1200 requests in any 5 minutes nor 200 in any second; the first 1200 at full speed).\n")
 	fmt.Fprintf(&b, "- Cache *off* is `refresh_by_list = false`: one GET per resource, what a one-GET-per-resource refresh needs. Both sides run in the same `make bench` run, against the same emulator state.\n")
 	fmt.Fprintf(&b, "- Peak memory: the highest VmHWM (kernel high-water mark of the resident set) of any `terraform-provider-zerotrust` process the CLI started for the phase, polled from /proc every 20 ms; \"CLI tree\" is ru_maxrss of the CLI from wait4 (the largest of the CLI and its children), an upper bound.\n\n")
 	if runErr != nil {
