@@ -105,18 +105,10 @@ func newBubbleEmulator(limit emulator.RateLimitConfig) *emulator.Server {
 
 func newBubbleEmulatorClient(t *testing.T, net *network, userAgent string, mutate ...func(*client.Config)) *client.Client {
 	t.Helper()
-	cfg := client.Config{
+	return newClient(t, client.Config{
 		BaseURL: bubbleBaseURL + "/client/v4", APIToken: emulator.TestWriteToken, UserAgent: userAgent,
 		HTTPClient: &http.Client{Transport: client.NewHandlerTransport(net)},
-	}
-	for _, m := range mutate {
-		m(&cfg)
-	}
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	}, mutate...)
 }
 
 // A run of 2000 requests from many goroutines with the default settings,

@@ -144,19 +144,7 @@ func TestRateLimiterCountsWhereTheServerCounts(t *testing.T) {
 
 func TestRateLimiterCountsRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		answers := []int{500, 500, 200, 200}
-		api := newBubbleAPI(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			status := answers[0]
-			answers = answers[1:]
-			mu.Unlock()
-			if status != 200 {
-				writeAPIError(w, status, 12000, "internal")
-				return
-			}
-			answerIdP(w, r)
-		})
+		api := newBubbleAPI(inTurn(status(500, ""), status(500, ""), answerIdP))
 		c := newBubbleClient(t, api, func(c *Config) { c.RateLimit = 3; c.RetryBaseDelay = time.Second })
 		for range 2 {
 			if err := getIdP(c); err != nil {
@@ -176,19 +164,7 @@ func TestRateLimiterCountsRetries(t *testing.T) {
 // held for a window still retries a 503.
 func TestWaitingForTheLimiterIsNotRetrying(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		answers := []int{200, 503, 200}
-		api := newBubbleAPI(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			status := answers[0]
-			answers = answers[1:]
-			mu.Unlock()
-			if status != 200 {
-				writeAPIError(w, status, 1000, "unavailable")
-				return
-			}
-			answerIdP(w, r)
-		})
+		api := newBubbleAPI(inTurn(answerIdP, status(503, ""), answerIdP))
 		c := newBubbleClient(t, api, func(c *Config) {
 			c.RateLimit, c.MaxRetryWait, c.RetryBaseDelay = 1, 2*time.Minute, time.Second
 		})
