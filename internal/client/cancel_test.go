@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"testing"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 func TestCancellation(t *testing.T) {
@@ -60,9 +58,9 @@ func TestCancellation(t *testing.T) {
 	t.Run("while waiting for the rate limiter", func(t *testing.T) {
 		api := sequence(t, ok(storedIdP(redacted34)))
 		c, _ := newTestClient(t, api.URL)
-		c.limiter = rate.NewLimiter(rate.Every(time.Hour), 1)
+		c.limiter = newRateLimiter(1)
 		if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
-			t.Fatal(err) // takes the only token
+			t.Fatal(err) // takes the only permit for five minutes
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(30*time.Millisecond, cancel)
@@ -72,34 +70,4 @@ func TestCancellation(t *testing.T) {
 			t.Fatalf("err %v after %v and %d requests", err, time.Since(start), api.requests.Load())
 		}
 	})
-}
-
-func TestRateLimiterPacesRequests(t *testing.T) {
-	api := sequence(t, ok(storedIdP(redacted34)))
-	c, _ := newTestClient(t, api.URL, func(c *Config) {
-		c.RateLimitDisabled, c.RateLimit, c.RateBurst = false, 50, 2
-	})
-	start := time.Now()
-	for range 7 {
-		if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// 2 from the burst, then 5 at 50/s: at least 100ms.
-	if took := time.Since(start); took < 90*time.Millisecond {
-		t.Errorf("7 requests at 50/s burst 2 took %v", took)
-	}
-}
-
-func TestRateLimiterCountsRetries(t *testing.T) {
-	api := sequence(t, status(500, ""), status(500, ""), ok(storedIdP(redacted34)))
-	c, _ := newTestClient(t, api.URL, func(c *Config) {
-		c.RateLimitDisabled, c.RateLimit, c.RateBurst = false, 1, 3
-	})
-	if _, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID); err != nil {
-		t.Fatal(err)
-	}
-	if tokens := c.limiter.Tokens(); tokens > 0.5 {
-		t.Errorf("%.2f tokens left after 3 attempts with burst 3", tokens)
-	}
 }

@@ -7,21 +7,12 @@ import (
 	"net/url"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Defaults used by New when the Config leaves a field zero.
 const (
 	DefaultBaseURL   = "https://api.cloudflare.com/client/v4"
 	DefaultUserAgent = "terraform-provider-zerotrust/dev"
-
-	// The API allows 1200 requests per 5 minutes per user. A token bucket
-	// admits burst + rate*window requests in any window, so the default rate
-	// leaves room for the burst: 10 + 3.967/s * 300s = 1200.
-	apiLimitRequests = 1200
-	apiLimitWindow   = 5 * time.Minute
-	DefaultRateBurst = 10
 
 	DefaultMaxRetries     = 5
 	DefaultMaxRetryWait   = 2 * time.Minute
@@ -32,10 +23,6 @@ const (
 	// DefaultRequestTimeout bounds one attempt when New builds the HTTP client.
 	DefaultRequestTimeout = 60 * time.Second
 )
-
-// DefaultRateLimit keeps a process under 1200 requests per 5 minutes
-// together with DefaultRateBurst.
-var DefaultRateLimit = rate.Limit(float64(apiLimitRequests-DefaultRateBurst) / apiLimitWindow.Seconds())
 
 // Logger receives debug records of requests. Fields never hold credentials
 // or secrets. The provider adapts tflog to it.
@@ -62,19 +49,21 @@ type Config struct {
 	// DefaultRequestTimeout per attempt that does not follow redirects.
 	HTTPClient *http.Client
 
-	// RateLimit is the client-side request rate (requests per second) shared
-	// by all calls on the Client; every attempt, retries included, takes a
-	// token. 0 means DefaultRateLimit; negative or rate.Inf means no limit.
-	// RateBurst is the bucket size, 0 means DefaultRateBurst.
-	RateLimit rate.Limit
-	RateBurst int
-	// RateLimitDisabled turns the client-side limiter off.
+	// RateLimit is the client-side rate limit: at most RateLimit requests in
+	// any RateLimitWindow (five minutes), and at most 200 in any second
+	// (Cloudflare's limit per IP), as the server counts them, whatever the
+	// latency. It is shared by all calls on the Client and every attempt
+	// counts, retries included. The first RateLimit requests of a run go
+	// without waiting; only longer runs are paced. 0 means DefaultRateLimit
+	// (Cloudflare's limit per user). RateLimitDisabled turns the limit off.
+	RateLimit         int64
 	RateLimitDisabled bool
 
 	// MaxRetries is the number of retries after the first attempt (0 means
 	// DefaultMaxRetries, negative means none). MaxRetryWait bounds the total
-	// time a call spends retrying, server retry-after included
-	// (0 means DefaultMaxRetryWait). RetryBaseDelay is the first backoff
+	// time a call spends retrying, server retry-after included, but not the
+	// time it waits for its turn under RateLimit (0 means
+	// DefaultMaxRetryWait). RetryBaseDelay is the first backoff
 	// step before jitter (0 means DefaultRetryBaseDelay).
 	MaxRetries     int
 	MaxRetryWait   time.Duration
@@ -92,7 +81,7 @@ type Client struct {
 	userAgent  string
 	setAuth    func(http.Header)
 	httpClient *http.Client
-	limiter    *rate.Limiter // nil: no limit
+	limiter    *rateLimiter // nil: no limit
 	maxRetries int
 	maxWait    time.Duration
 	baseDelay  time.Duration
@@ -166,15 +155,15 @@ func New(cfg Config) (*Client, error) {
 		c.baseDelay = DefaultRetryBaseDelay
 	}
 
-	limit, burst := cfg.RateLimit, cfg.RateBurst
-	if limit == 0 {
-		limit = DefaultRateLimit
+	if err := CheckRateLimit(cfg.RateLimit); err != nil && !cfg.RateLimitDisabled {
+		return nil, err
 	}
-	if burst <= 0 {
-		burst = DefaultRateBurst
-	}
-	if !cfg.RateLimitDisabled && limit > 0 && limit != rate.Inf {
-		c.limiter = rate.NewLimiter(limit, burst)
+	switch {
+	case cfg.RateLimitDisabled:
+	case cfg.RateLimit == 0:
+		c.limiter = newRateLimiter(DefaultRateLimit)
+	default:
+		c.limiter = newRateLimiter(cfg.RateLimit)
 	}
 	return c, nil
 }

@@ -2,11 +2,10 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-
-	"golang.org/x/time/rate"
 )
 
 func TestNewRejectsBadConfig(t *testing.T) {
@@ -24,6 +23,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"email without key", Config{Email: "a@example.com"}, "no credentials"},
 		{"token with newline", Config{APIToken: testToken + "\n"}, "control characters"},
 		{"user agent with newline", Config{APIToken: testToken, UserAgent: "x\ny"}, "control characters"},
+		{"negative rate limit", Config{APIToken: testToken, RateLimit: -1}, "invalid rate limit: use a positive number of requests per five minutes, or turn the limit off (got -1)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,8 +48,8 @@ func TestNewDefaults(t *testing.T) {
 	if c.base != DefaultBaseURL || c.userAgent != DefaultUserAgent {
 		t.Errorf("base %q, user agent %q", c.base, c.userAgent)
 	}
-	if c.limiter == nil || c.limiter.Limit() != DefaultRateLimit || c.limiter.Burst() != DefaultRateBurst {
-		t.Errorf("limiter = %+v, want default", c.limiter)
+	if got := limiterRules(c); got != "1200 per 5m0.3s, 200 per 1.001s" {
+		t.Errorf("rate limit rules %q, want Cloudflare's with their clock margins", got)
 	}
 	if c.maxRetries != DefaultMaxRetries || c.maxWait != DefaultMaxRetryWait || c.baseDelay != DefaultRetryBaseDelay {
 		t.Errorf("retries %d, wait %v, base %v", c.maxRetries, c.maxWait, c.baseDelay)
@@ -67,32 +67,36 @@ func TestNewDefaults(t *testing.T) {
 	}
 }
 
-// The default must stay under the API's 1200 requests per 5 minutes even
-// when the bucket starts full.
-func TestDefaultRateLimitStaysUnderTheAPILimit(t *testing.T) {
-	worst := float64(DefaultRateBurst) + float64(DefaultRateLimit)*300
-	if worst > 1200 {
-		t.Fatalf("burst + rate*300s = %.1f requests, over the API's 1200", worst)
-	}
-	if worst < 1190 {
-		t.Fatalf("burst + rate*300s = %.1f: needlessly slow", worst)
-	}
-}
-
-func TestRateLimitCanBeDisabled(t *testing.T) {
-	for _, cfg := range []Config{
-		{APIToken: testToken, RateLimit: -1},
-		{APIToken: testToken, RateLimit: rate.Inf},
-		{APIToken: testToken, RateLimitDisabled: true},
+func TestRateLimitIsRequestsPerFiveMinutes(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{APIToken: testToken, RateLimit: 500}, "500 per 5m0.3s, 200 per 1.001s"},
+		{Config{APIToken: testToken, RateLimit: 100000}, "100000 per 5m0.3s, 200 per 1.001s"},
+		{Config{APIToken: testToken, RateLimit: 500, RateLimitDisabled: true}, "off"},
+		{Config{APIToken: testToken, RateLimitDisabled: true}, "off"},
 	} {
-		c, err := New(cfg)
+		c, err := New(tt.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.limiter != nil {
-			t.Errorf("%+v: limiter is on", cfg.RateLimit)
+		if got := limiterRules(c); got != tt.want {
+			t.Errorf("RateLimit %d, disabled %v: rules %q, want %q", tt.cfg.RateLimit, tt.cfg.RateLimitDisabled, got, tt.want)
 		}
 	}
+}
+
+// limiterRules describes the client's rate-limit rules, "off" without any.
+func limiterRules(c *Client) string {
+	if c.limiter == nil {
+		return "off"
+	}
+	var rules []string
+	for _, r := range c.limiter.rules {
+		rules = append(rules, fmt.Sprintf("%d per %v", r.n, r.hold))
+	}
+	return strings.Join(rules, ", ")
 }
 
 func TestAuthHeadersAndUserAgent(t *testing.T) {

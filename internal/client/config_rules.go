@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The rules for a Config's base URL and credentials live here, and New applies them. A caller that
+// The rules for a Config's base URL, credentials and rate limit live here, and New applies them. A caller that
 // reads its settings from elsewhere (the provider block, the environment) checks them with
 // CheckBaseURL and CheckCredentials, and tells these errors apart with errors.Is to say which of its
 // settings is at fault. No error carries a credential.
@@ -20,6 +20,8 @@ var (
 	ErrConflictingCredentials = errors.New("both an API token and an API key/e-mail are set: configure exactly one kind of credential (an API token is preferred)")
 	// ErrMissingEmail: an API key is set without the e-mail of its user.
 	ErrMissingEmail = errors.New("an API key needs the account e-mail: set both, or use an API token instead")
+	// ErrInvalidRateLimit: a rate limit below zero.
+	ErrInvalidRateLimit = errors.New("invalid rate limit: use a positive number of requests per five minutes, or turn the limit off")
 	// ErrInvalidCredentials: a credential holds characters no HTTP header may carry.
 	ErrInvalidCredentials = errors.New("invalid credentials: the API token, key or e-mail contains control characters (a trailing newline?)")
 )
@@ -70,6 +72,14 @@ func CheckCredentials(apiToken, apiKey, email string) error {
 	// with an error that quotes them; fail early without the value.
 	if hasControl(apiToken) || hasControl(apiKey) || hasControl(email) {
 		return ErrInvalidCredentials
+	}
+	return nil
+}
+
+// CheckRateLimit checks a number of requests per RateLimitWindow: 0 or more.
+func CheckRateLimit(n int64) error {
+	if n < 0 {
+		return fmt.Errorf("%w (got %d)", ErrInvalidRateLimit, n)
 	}
 	return nil
 }

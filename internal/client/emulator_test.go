@@ -20,10 +20,15 @@ const testCert = "MIIBszCCAVmgAwIBAgIUY2xpZW50LWVtdWxhdG9yLXRlc3Q="
 
 func newEmulatorClient(t *testing.T, ts *emulator.TestServer, mutate ...func(*client.Config)) *client.Client {
 	t.Helper()
-	cfg := client.Config{
+	return newClient(t, client.Config{
 		BaseURL: ts.APIBaseURL(), APIToken: ts.WriteToken, UserAgent: "terraform-provider-zerotrust/test",
 		RateLimitDisabled: true, RetryBaseDelay: 10 * time.Millisecond,
-	}
+	}, mutate...)
+}
+
+// newClient is client.New(cfg) after mutate, for a test.
+func newClient(t *testing.T, cfg client.Config, mutate ...func(*client.Config)) *client.Client {
+	t.Helper()
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -152,4 +153,36 @@ func (l *logRecorder) all() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]string(nil), l.records...)
+}
+
+// handlerTransport answers requests with an http.Handler in the calling
+// goroutine, without a network, so that a test can run a client and its
+// server in one synctest bubble, where both read the bubble's fake clock.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	sr := r.Clone(r.Context())
+	sr.RequestURI, sr.Host = r.URL.RequestURI(), r.URL.Host
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, sr)
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	res := rec.Result()
+	res.Request = r
+	return res, nil
+}
+
+// maxInWindow is the largest number of the times that fall in one window
+// [a, a+w), over every a.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	sorted := slices.SortedFunc(slices.Values(times), time.Time.Compare)
+	most, end := 0, 0
+	for start, t := range sorted {
+		for end < len(sorted) && sorted[end].Before(t.Add(w)) {
+			end++
+		}
+		most = max(most, end-start)
+	}
+	return most
 }

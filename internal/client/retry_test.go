@@ -13,11 +13,17 @@ import (
 
 // sequence answers the n-th request with steps[n] (the last step repeats).
 func sequence(t *testing.T, steps ...func(w http.ResponseWriter, r *http.Request)) *fakeAPI {
+	return newFakeAPI(t, inTurn(steps...))
+}
+
+// inTurn answers the i-th request with steps[i], and every later one with
+// the last step.
+func inTurn(steps ...func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	var n atomic.Int64
-	return newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		i := int(n.Add(1)) - 1
 		steps[min(i, len(steps)-1)](w, r)
-	})
+	}
 }
 
 func status(code int, retryAfter string) func(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,9 @@ type attemptResult struct {
 //     *OutcomeUnknownError.
 //   - "x-should-retry: false" (sent with 409) forbids a retry.
 //   - The total time spent retrying is bounded by MaxRetryWait; a
-//     retry-after that does not fit is not waited for.
+//     retry-after that does not fit is not waited for. Time spent waiting
+//     for a turn (the client-side rate limit, another caller's 429) does not
+//     count.
 func (c *Client) do(ctx context.Context, req *request) (response, error) {
 	if err := ctx.Err(); err != nil {
 		return response{}, fmt.Errorf("%s %s: %w", req.method, req.path, err)
@@ -80,12 +82,18 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 	var waitedUntil int64 // the shared pause this call already waited out
 
 	for attempt := 1; ; attempt++ {
-		if err := c.waitTurn(ctx, waitedUntil); err != nil {
+		turn := time.Now()
+		attemptDone, err := c.waitTurn(ctx, waitedUntil)
+		if err != nil {
 			return resp, fmt.Errorf("%s %s: waiting for the client-side rate limit: %w", req.method, req.path, err)
 		}
+		// Waiting for a turn is not retrying: the limiter may hold a call for
+		// minutes in a long run.
+		deadline = deadline.Add(time.Since(turn))
 
 		start := time.Now()
 		res := c.send(ctx, req)
+		attemptDone()
 		c.logAttempt(ctx, req, attempt, res, time.Since(start))
 
 		var lastErr error
@@ -164,19 +172,39 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 }
 
 // waitTurn waits out a shared pause set by another caller's 429 and takes a
-// token from the rate limiter.
-func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) error {
-	if until := c.pauseUntil.Load(); until > waitedUntil {
-		if d := time.Until(time.Unix(0, until)); d > 0 {
-			if err := c.sleep(ctx, d); err != nil {
-				return err
-			}
+// turn from the rate limiter. The caller calls done when its attempt ended.
+func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(), err error) {
+	if waitedUntil, err = c.waitPause(ctx, waitedUntil); err != nil {
+		return nil, err
+	}
+	if c.limiter == nil {
+		return func() {}, nil
+	}
+	if done, err = c.limiter.acquire(ctx); err != nil {
+		return nil, err
+	}
+	// The limiter may have held this call for minutes: long enough for
+	// another caller to meet a 429.
+	if _, err := c.waitPause(ctx, waitedUntil); err != nil {
+		done()
+		return nil, err
+	}
+	return done, nil
+}
+
+// waitPause waits until the shared pause ends, unless this call already
+// waited for it, and returns the end of the latest pause it has waited for.
+func (c *Client) waitPause(ctx context.Context, waitedUntil int64) (int64, error) {
+	until := c.pauseUntil.Load()
+	if until <= waitedUntil {
+		return waitedUntil, nil
+	}
+	if d := time.Until(time.Unix(0, until)); d > 0 {
+		if err := c.sleep(ctx, d); err != nil {
+			return waitedUntil, err
 		}
 	}
-	if c.limiter != nil {
-		return c.limiter.Wait(ctx)
-	}
-	return nil
+	return until, nil
 }
 
 // pause holds every caller back for d and returns the pause's end.

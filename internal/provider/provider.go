@@ -121,9 +121,14 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"rate_limit": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "Client-side limit on API requests per five minutes, shared by all resources of this " +
-					"provider instance, so large plans stay under Cloudflare's limit instead of being locked out for five minutes. " +
-					"Defaults to `" + itoa(defaultRateLimit) + "` (Cloudflare's limit); `0` turns the client-side limit off.",
+				MarkdownDescription: "Client-side limit on API requests per five minutes, so large plans and applies stay " +
+					"under Cloudflare's limit instead of being locked out for five minutes. The provider never sends more than " +
+					"this many requests, retries included, in any five-minute window as the API counts them, nor more than " +
+					itoa(perIPRateLimit) + " in any second (Cloudflare's limit per IP): the first requests of a run go at full " +
+					"speed and only longer runs wait. Defaults to `" + itoa(defaultRateLimit) + "` (Cloudflare's limit per " +
+					"user); `0` turns the client-side limit off. Each provider process counts its own requests (Terraform " +
+					"starts one to plan and one to apply) while the API counts all of the user's: lower the limit when other " +
+					"runs or tools use the same credentials. A `429` answer still holds every request back for its `retry-after`.",
 			},
 			"refresh_by_list": schema.BoolAttribute{
 				Optional: true,

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/time/rate"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 )
@@ -27,8 +26,9 @@ const (
 const (
 	defaultBaseURL               = client.DefaultBaseURL
 	defaultCertExpiryWarningDays = 30
-	defaultRateLimit             = 1200 // requests per five minutes: Cloudflare's documented limit
-	rateLimitWindow              = 5 * time.Minute
+	// The client applies the rate limits; these feed the docs.
+	defaultRateLimit = client.DefaultRateLimit // requests per five minutes
+	perIPRateLimit   = client.PerIPRateLimit   // requests per second
 )
 
 // envLookup reads one environment variable; tests replace it.
@@ -52,7 +52,7 @@ func validateStaticConfig(cfg providerModel, diags *diag.Diagnostics) {
 		diags.AddAttributeError(attrPath("cert_expiry_warning_days"), "Invalid cert_expiry_warning_days",
 			"cert_expiry_warning_days must be 0 or more days.")
 	}
-	if isSet(cfg.RateLimit) && cfg.RateLimit.ValueInt64() < 0 {
+	if isSet(cfg.RateLimit) && client.CheckRateLimit(cfg.RateLimit.ValueInt64()) != nil {
 		diags.AddAttributeError(attrPath("rate_limit"), "Invalid rate_limit",
 			"rate_limit is a number of requests per five minutes: use 0 to turn the client-side limit off, or a positive number.")
 	}
@@ -92,10 +92,6 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 	}
 	baseURL := stringOr(cfg.BaseURL, env(envBaseURL))
 
-	limit := int64(defaultRateLimit)
-	if isSet(cfg.RateLimit) {
-		limit = cfg.RateLimit.ValueInt64()
-	}
 	clientCfg := client.Config{
 		BaseURL:   baseURL,
 		APIToken:  token,
@@ -104,14 +100,10 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 		UserAgent: userAgent,
 		Logger:    tflogLogger{},
 	}
-	switch {
-	case limit == 0:
-		clientCfg.RateLimitDisabled = true
-	case limit != defaultRateLimit:
-		// A token bucket admits burst + rate*window requests in any window: leave room for the burst.
-		burst := min(max(limit/100, 1), int64(client.DefaultRateBurst))
-		clientCfg.RateBurst = int(burst)
-		clientCfg.RateLimit = rate.Limit(float64(max(limit-burst, 1)) / rateLimitWindow.Seconds())
+	// rate_limit is the client's RateLimit (requests per five minutes); null leaves the client's default.
+	if isSet(cfg.RateLimit) {
+		clientCfg.RateLimit = cfg.RateLimit.ValueInt64()
+		clientCfg.RateLimitDisabled = clientCfg.RateLimit == 0
 	}
 	c, err := client.New(clientCfg)
 	if err != nil {

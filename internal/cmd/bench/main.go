@@ -53,7 +53,7 @@ func main() {
 	flag.IntVar(&o.rlOnN, "rate-limited-n", 500, "N of the no-change plan with the default client rate limit and the cache on")
 	flag.IntVar(&o.rlOffN, "rate-limited-off-n", 100, "N of the no-change plan with the default client rate limit and the cache off")
 	flag.IntVar(&o.changePct, "change-percent", 5, "percentage of login methods changed in the dashboard")
-	flag.BoolVar(&o.skipRLimit, "skip-rate-limited", false, "skip the runs with the default client rate limit")
+	flag.BoolVar(&o.skipRLimit, "skip-rate-limited", false, "skip the runs with the default client rate limit: an apply at every N and the no-change plans of -rate-limited-n and -rate-limited-off-n")
 	flag.StringVar(&o.command, "command", "make bench", "command recorded in the report")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {

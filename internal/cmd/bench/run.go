@@ -115,6 +115,22 @@ func benchSize(o options, n int) ([]result, error) {
 	if err := b.verifyApplied(); err != nil {
 		return results, err
 	}
+	if !o.skipRLimit {
+		// The same apply with the provider's defaults, the first apply a user runs: destroy (not
+		// measured, rate limit off) and apply again from an empty account.
+		if _, err := b.tf(0, "destroy", "-input=false", "-no-color", "-auto-approve", "-var", "rate_limit=0"); err != nil {
+			return results, fmt.Errorf("destroy before the rate-limited apply: %w", err)
+		}
+		if n := len(b.emu.List(emulator.AccountScope(benchAccount))); n != 0 {
+			return results, fmt.Errorf("after destroy the emulator holds %d login methods, want 0", n)
+		}
+		if _, err := step("apply", true, true, 0, "apply", "-input=false", "-no-color", "-auto-approve"); err != nil {
+			return results, err
+		}
+		if err := b.verifyApplied(); err != nil {
+			return results, err
+		}
+	}
 	if _, err := step("no-change plan", true, false, 0, plan...); err != nil {
 		return results, err
 	}
