@@ -17,10 +17,8 @@
 // goxmldsig re-parses from the exact canonical bytes it digested, so what
 // is verified and what is extracted cannot differ.
 //
-// Documents are etree trees. Plain XML, which is what real metadata is, is
-// read into that tree by fastRead, which declines everything else to etree's
-// own reader (encoding/xml) and is held to building the identical tree by a
-// differential test and fuzz target; see fastread.go.
+// Documents are read by etree, on encoding/xml, and by nothing else: one
+// XML reader at the trust boundary.
 //
 // It is plain Go on top of github.com/beevik/etree and
 // github.com/russellhaering/goxmldsig and must not import anything from

@@ -21,12 +21,9 @@ func readDocument(data []byte) (*etree.Document, error) {
 	if err := checkUTF8(data); err != nil {
 		return nil, err
 	}
-	doc, ok := fastRead(data)
-	if !ok {
-		var err error
-		if doc, err = readEtree(data); err != nil {
-			return nil, err
-		}
+	doc, err := readEtree(data)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkDocument(doc); err != nil {
 		return nil, err
@@ -34,8 +31,7 @@ func readDocument(data []byte) (*etree.Document, error) {
 	return doc, nil
 }
 
-// readEtree reads data with etree (encoding/xml): what fastRead declines,
-// and every error message.
+// readEtree reads data with etree, on encoding/xml: the one XML reader.
 func readEtree(data []byte) (*etree.Document, error) {
 	doc := etree.NewDocument()
 	var declared string
