@@ -14,13 +14,16 @@ import (
 )
 
 // TestNamespacesMatchEtree holds the walk's namespace resolution to etree's own (Element.NamespaceURI, which
-// searches the ancestors) on every element of every corpus file.
+// searches the ancestors) on every element of every corpus file and of small generated shapes.
 func TestNamespacesMatchEtree(t *testing.T) {
 	inputs := map[string][]byte{}
 	for _, f := range append(corpusFiles(t, "real"), corpusFiles(t, "hostile")...) {
 		if data := readCorpus(t, f); len(data) < 1<<20 {
 			inputs[f] = data
 		}
+	}
+	for _, s := range hostileShapes {
+		inputs[s.name] = s.build(t, 16<<10)
 	}
 	inputs["scoped"] = []byte(`<a xmlns="urn:d" xmlns:p="urn:p1"><p:b xmlns:p="urn:p2"><c xmlns=""><p:d/></c></p:b><p:e/><xml:f/><q:g/></a>`)
 	checked := 0
