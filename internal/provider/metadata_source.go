@@ -80,7 +80,7 @@ func loadMetadata(ctx context.Context, in metadataInput, now func() time.Time, d
 	} else {
 		data = []byte(in.XML.ValueString())
 	}
-	md, err := samlmetadata.Parse(data, opts)
+	md, err := samlmetadata.ParseContext(ctx, data, opts)
 	if err != nil {
 		addMetadataError(diags, in, err)
 		return nil

@@ -98,7 +98,7 @@ func (parseSAMLMetadataFunction) Run(ctx context.Context, req function.RunReques
 	if resp.Error != nil {
 		return
 	}
-	result, err := parseSAMLMetadataValue(xml)
+	result, err := parseSAMLMetadataValue(ctx, xml)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
@@ -108,8 +108,8 @@ func (parseSAMLMetadataFunction) Run(ctx context.Context, req function.RunReques
 
 // parseSAMLMetadataValue is the function's logic: metadata text in, result object out. Its error is the
 // metadata parser's message, prefixed so it reads as a sentence in Terraform's output.
-func parseSAMLMetadataValue(xml string) (types.Object, error) {
-	md, err := samlmetadata.Parse([]byte(xml), samlmetadata.Options{})
+func parseSAMLMetadataValue(ctx context.Context, xml string) (types.Object, error) {
+	md, err := samlmetadata.ParseContext(ctx, []byte(xml), samlmetadata.Options{})
 	if err != nil {
 		return types.ObjectNull(parseSAMLMetadataResultTypes), &metadataFuncError{err: err}
 	}

@@ -45,7 +45,7 @@ func TestParseSAMLMetadataFunction_values(t *testing.T) {
 	a := newTestCert(t, "Current", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC))
 	b := newTestCert(t, "Next", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC))
 
-	got, err := parseSAMLMetadataValue(richMetadata(a, b))
+	got, err := parseSAMLMetadataValue(context.Background(), richMetadata(a, b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestParseSAMLMetadataFunction_values(t *testing.T) {
 
 func TestParseSAMLMetadataFunction_noValidUntilIsNull(t *testing.T) {
 	t.Parallel()
-	got, err := parseSAMLMetadataValue(jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", validCert(t)))
+	got, err := parseSAMLMetadataValue(context.Background(), jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", validCert(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestParseSAMLMetadataFunction_refusals(t *testing.T) {
 		"several IdPs root": {`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` + strings.TrimPrefix(jumpCloudMetadata("a", "https://a.example.com/", cert), `<?xml version="1.0" encoding="UTF-8"?>`) + strings.TrimPrefix(jumpCloudMetadata("b", "https://b.example.com/", cert), `<?xml version="1.0" encoding="UTF-8"?>`) + `</md:EntitiesDescriptor>`, samlmetadata.ErrAmbiguousEntity, "a, b"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := parseSAMLMetadataValue(tc.xml)
+			_, err := parseSAMLMetadataValue(context.Background(), tc.xml)
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("error %v, want one matching %v", err, tc.is)
 			}
