@@ -71,7 +71,7 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 			lastErr = err
 			continue
 		}
-		verified, err := walkTree(ctx, el, false)
+		verified, err := walkTree(ctx, el, false, len(t.space))
 		if err != nil {
 			return nil, err
 		}

@@ -56,16 +56,16 @@ type walker struct {
 	t                  *tree
 }
 
-// walkTree walks the tree under root once and returns it with every
-// element's namespace resolved.
-func walkTree(ctx context.Context, root *etree.Element, check bool) (*tree, error) {
+// walkTree walks the tree under root, of about elements elements, once and
+// returns it with every element's namespace resolved.
+func walkTree(ctx context.Context, root *etree.Element, check bool, elements int) (*tree, error) {
 	w := &walker{
 		ctx:      ctx,
 		check:    check,
 		scope:    newScope(),
 		declared: map[[2]string]bool{},
 		rendered: newScope(),
-		t:        &tree{root: root, space: map[*etree.Element]string{}},
+		t:        &tree{root: root, space: make(map[*etree.Element]string, elements)},
 	}
 	if err := w.element(root); err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ func TestNamespacesMatchEtree(t *testing.T) {
 		if err != nil || len(doc.ChildElements()) != 1 {
 			continue // refused before any namespace is resolved
 		}
-		tr, err := walkTree(context.Background(), doc.Root(), false)
+		tr, err := walkTree(context.Background(), doc.Root(), false, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -78,7 +78,7 @@ func TestDuplicateAttributesByNamespace(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.what, err)
 		}
-		_, err = walkTree(context.Background(), doc.Root(), true)
+		_, err = walkTree(context.Background(), doc.Root(), true, 0)
 		if errors.Is(err, ErrDuplicateAttribute) != tc.dup {
 			t.Errorf("%s: %s: error %v, want duplicate %v", tc.what, tc.xml, err, tc.dup)
 		}

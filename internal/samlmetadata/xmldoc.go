@@ -25,7 +25,8 @@ func readDocument(ctx context.Context, data []byte) (*tree, error) {
 	if err := checkUTF8(data); err != nil {
 		return nil, err
 	}
-	if err := checkMarkupCounts(data); err != nil {
+	elements, err := checkMarkupCounts(data)
+	if err != nil {
 		return nil, err
 	}
 	doc, err := readEtree(data)
@@ -35,7 +36,7 @@ func readDocument(ctx context.Context, data []byte) (*tree, error) {
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
-	return checkDocument(ctx, doc)
+	return checkDocument(ctx, doc, elements)
 }
 
 // checkMarkupCounts bounds, on the raw bytes, what the XML reader would
@@ -43,15 +44,17 @@ func readDocument(ctx context.Context, data []byte) (*tree, error) {
 // start with a '<' that is not followed by '/', and every attribute has an
 // '='. Both counts can only overstate ('<' inside a comment, '=' in text),
 // so a document within them is within the exact limits too. Reading 2 MiB
-// of "<b/>" into a tree would cost 0.4 s and 120 MB.
-func checkMarkupCounts(data []byte) error {
-	if n := bytes.Count(data, []byte("<")) - bytes.Count(data, []byte("</")); n > MaxElements {
-		return fail(ErrTooManyElements, "the metadata has %d elements (comments and processing instructions included), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", n, MaxElements)
+// of "<b/>" into a tree would cost 0.4 s and 120 MB. It returns the count of
+// '<', the most elements the tree can have.
+func checkMarkupCounts(data []byte) (elements int, err error) {
+	elements = bytes.Count(data, []byte("<")) - bytes.Count(data, []byte("</"))
+	if elements > MaxElements {
+		return 0, fail(ErrTooManyElements, "the metadata has %d elements (comments and processing instructions included), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", elements, MaxElements)
 	}
 	if n := bytes.Count(data, []byte("=")); n > MaxDocumentAttributes {
-		return fail(ErrTooManyAttributes, "the metadata has up to %d attributes (it has that many '=' signs), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", n, MaxDocumentAttributes)
+		return 0, fail(ErrTooManyAttributes, "the metadata has up to %d attributes (it has that many '=' signs), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", n, MaxDocumentAttributes)
 	}
-	return nil
+	return elements, nil
 }
 
 // readEtree reads data with etree, on encoding/xml: the one XML reader.
@@ -132,8 +135,8 @@ func hasDirective(e *etree.Element) bool {
 
 // checkDocument requires one root element, no directives and no text
 // outside the root, then walks the root checking every element's names
-// and attributes and resolving its namespace.
-func checkDocument(ctx context.Context, doc *etree.Document) (*tree, error) {
+// and attributes and resolving its namespace. It has at most elements.
+func checkDocument(ctx context.Context, doc *etree.Document, elements int) (*tree, error) {
 	roots := 0
 	for _, t := range doc.Child {
 		switch t := t.(type) {
@@ -153,7 +156,7 @@ func checkDocument(ctx context.Context, doc *etree.Document) (*tree, error) {
 	case roots > 1:
 		return nil, fail(ErrMultipleRoots, "the metadata has %d root elements; a document must have exactly one, so remove everything after the first EntityDescriptor or EntitiesDescriptor", roots)
 	}
-	return walkTree(ctx, doc.Root(), true)
+	return walkTree(ctx, doc.Root(), true, elements)
 }
 
 // checkElement applies the rules every element of the input must meet. The
