@@ -61,7 +61,10 @@ go build -trimpath -ldflags "-X main.version=$version" -o "$mirror/terraform-pro
 go build -trimpath -o "$demo/bin/emulator" "$root/internal/cmd/emulator"
 
 echo "==> starting the Cloudflare API emulator"
-"$demo/bin/emulator" -listen 127.0.0.1:0 -token "$token" -account "$account_id" \
+# The API token reaches the emulator in a file only this user can read and Terraform in its environment,
+# never on a command line, where any user could read it with ps.
+(umask 077 && printf '%s\n' "$token" >"$demo/api-token")
+"$demo/bin/emulator" -listen 127.0.0.1:0 -token-file "$demo/api-token" -account "$account_id" \
   -url-file "$demo/emulator.url" >"$demo/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
+	"net"
 	"net/http"
 	"time"
 )
@@ -23,14 +25,22 @@ import (
 //	PUT    /__emulator/faults                         set the FaultConfig ({} turns faults off)
 //	POST   /__emulator/tokens                         issue {"token":"...","permission":"read"|"write"}
 //	DELETE /__emulator/tokens/{token}                 revoke a token
+//
+// The controls read and replace everything, secrets included, with no
+// credential, so they answer only requests a web page cannot make: the Host
+// must be the address the request came in on, by a loopback name or IP with
+// its port (against DNS rebinding), and every request but GET and HEAD must
+// say Content-Type: application/json, which a cross-origin page cannot send
+// without a CORS preflight the emulator never grants.
 const ControlPrefix = "/__emulator/"
 
 func (s *Server) controlRoutes() {
 	p := "/__emulator"
-	s.mux.HandleFunc("GET "+p+"/state", func(w http.ResponseWriter, r *http.Request) {
+	handle := func(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, guardControl(h)) }
+	handle("GET "+p+"/state", func(w http.ResponseWriter, r *http.Request) {
 		controlJSON(w, http.StatusOK, s.Snapshot())
 	})
-	s.mux.HandleFunc("POST "+p+"/state", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST "+p+"/state", func(w http.ResponseWriter, r *http.Request) {
 		var st State
 		if !decodeControl(w, r, &st) {
 			return
@@ -41,7 +51,7 @@ func (s *Server) controlRoutes() {
 		}
 		controlJSON(w, http.StatusOK, s.Snapshot())
 	})
-	s.mux.HandleFunc("POST "+p+"/idps", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST "+p+"/idps", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Scope string `json:"scope"`
 			IdP   IdP    `json:"idp"`
@@ -65,7 +75,7 @@ func (s *Server) controlRoutes() {
 	scopeOf := func(r *http.Request) (Scope, error) {
 		return ParseScope(r.PathValue("kind") + "/" + r.PathValue("scope_id"))
 	}
-	s.mux.HandleFunc("GET "+item, func(w http.ResponseWriter, r *http.Request) {
+	handle("GET "+item, func(w http.ResponseWriter, r *http.Request) {
 		sc, err := scopeOf(r)
 		if err != nil {
 			controlError(w, http.StatusBadRequest, err)
@@ -78,7 +88,7 @@ func (s *Server) controlRoutes() {
 		}
 		controlJSON(w, http.StatusOK, v)
 	})
-	s.mux.HandleFunc("PATCH "+item, func(w http.ResponseWriter, r *http.Request) {
+	handle("PATCH "+item, func(w http.ResponseWriter, r *http.Request) {
 		sc, err := scopeOf(r)
 		if err != nil {
 			controlError(w, http.StatusBadRequest, err)
@@ -101,7 +111,7 @@ func (s *Server) controlRoutes() {
 			controlJSON(w, http.StatusOK, s.controlView(sc, r.PathValue("id")))
 		}
 	})
-	s.mux.HandleFunc("DELETE "+item, func(w http.ResponseWriter, r *http.Request) {
+	handle("DELETE "+item, func(w http.ResponseWriter, r *http.Request) {
 		sc, err := scopeOf(r)
 		if err != nil {
 			controlError(w, http.StatusBadRequest, err)
@@ -113,17 +123,17 @@ func (s *Server) controlRoutes() {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	s.mux.HandleFunc("GET "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
 		controlJSON(w, http.StatusOK, map[string]any{"counts": s.RequestCounts()})
 	})
-	s.mux.HandleFunc("DELETE "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
+	handle("DELETE "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetCounts()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	s.mux.HandleFunc("GET "+p+"/faults", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET "+p+"/faults", func(w http.ResponseWriter, r *http.Request) {
 		controlJSON(w, http.StatusOK, s.Faults())
 	})
-	s.mux.HandleFunc("PUT "+p+"/faults", func(w http.ResponseWriter, r *http.Request) {
+	handle("PUT "+p+"/faults", func(w http.ResponseWriter, r *http.Request) {
 		var cfg FaultConfig
 		if !decodeControl(w, r, &cfg) {
 			return
@@ -131,7 +141,7 @@ func (s *Server) controlRoutes() {
 		s.SetFaults(cfg)
 		controlJSON(w, http.StatusOK, s.Faults())
 	})
-	s.mux.HandleFunc("POST "+p+"/tokens", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST "+p+"/tokens", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Token      string `json:"token"`
 			Permission string `json:"permission"`
@@ -147,7 +157,7 @@ func (s *Server) controlRoutes() {
 		s.AddToken(req.Token, perm)
 		w.WriteHeader(http.StatusCreated)
 	})
-	s.mux.HandleFunc("DELETE "+p+"/tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
+	handle("DELETE "+p+"/tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
 		s.RevokeToken(r.PathValue("token"))
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -213,6 +223,45 @@ func mergePatch(doc any, patch any) any {
 		dm[k] = mergePatch(dm[k], v)
 	}
 	return dm
+}
+
+// guardControl refuses a control request a web page could have made (see ControlPrefix).
+func guardControl(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := checkControlHost(r); err != nil {
+			controlError(w, http.StatusForbidden, err)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+				controlError(w, http.StatusUnsupportedMediaType, fmt.Errorf("a %s control request must have Content-Type: application/json, not %q", r.Method, r.Header.Get("Content-Type")))
+				return
+			}
+		}
+		h(w, r)
+	}
+}
+
+// checkControlHost accepts a Host that names the address the connection was
+// accepted on: "localhost" or a loopback IP, with the listening port.
+func checkControlHost(r *http.Request) error {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return errors.New("the controls answer only requests that came over a network connection")
+	}
+	_, port, err := net.SplitHostPort(local.String())
+	if err != nil {
+		return fmt.Errorf("the listening address %q: %w", local, err)
+	}
+	host, hostPort, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host, hostPort = r.Host, "80"
+	}
+	ip := net.ParseIP(host)
+	if hostPort != port || host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("the controls answer only Host localhost:%s or a loopback IP with that port, not %q", port, r.Host)
+	}
+	return nil
 }
 
 func decodeControl(w http.ResponseWriter, r *http.Request, dst any) bool {

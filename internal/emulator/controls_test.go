@@ -181,6 +181,9 @@ func TestHTTPControls(t *testing.T) {
 			rd = bytes.NewReader(b)
 		}
 		req, _ := http.NewRequest(method, ts.URL+"/__emulator"+path, rd)
+		if method != "GET" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -253,6 +256,63 @@ func TestHTTPControls(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Fatalf("controls reachable without Options.Controls: %d", resp.StatusCode)
 	}
+}
+
+// TestHTTPControlsRefuseWebPages: a page in a browser can POST text/plain to any origin, and through DNS
+// rebinding send requests whose Host is its own name; the controls answer neither.
+func TestHTTPControlsRefuseWebPages(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
+	do := func(method, host, contentType, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, ts.URL+"/__emulator/tokens", strings.NewReader(body))
+		if method == "GET" {
+			req, _ = http.NewRequest(method, ts.URL+"/__emulator/state", nil)
+		}
+		req.Host = host
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	token := `{"token":"from-a-web-page","permission":"write"}`
+	cases := []struct {
+		method, host, contentType string
+		want                      int
+	}{
+		{"POST", "127.0.0.1:" + port, "text/plain", http.StatusUnsupportedMediaType},
+		{"POST", "127.0.0.1:" + port, "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{"POST", "127.0.0.1:" + port, "multipart/form-data; boundary=x", http.StatusUnsupportedMediaType},
+		{"POST", "127.0.0.1:" + port, "", http.StatusUnsupportedMediaType},
+		{"POST", "attacker.example:" + port, "application/json", http.StatusForbidden},
+		{"POST", "127.0.0.1:1", "application/json", http.StatusForbidden},
+		{"GET", "attacker.example:" + port, "", http.StatusForbidden},
+		{"GET", "attacker.example", "", http.StatusForbidden},
+		{"GET", "10.0.0.1:" + port, "", http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		if st, body := do(tc.method, tc.host, tc.contentType, token); st != tc.want || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s Host %s Content-Type %q: %d %s, want %d", tc.method, tc.host, tc.contentType, st, body, tc.want)
+		}
+	}
+	if ts.client(t, "from-a-web-page").do("GET", idpsPath(ts.AccountScope()), nil).status != http.StatusForbidden {
+		t.Error("a refused control request issued a token")
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port} {
+		if st, body := do("GET", host, "", ""); st != http.StatusOK {
+			t.Errorf("GET Host %s: %d %s", host, st, body)
+		}
+	}
+	if st, body := do("POST", "localhost:"+port, "application/json; charset=utf-8", token); st != http.StatusCreated {
+		t.Errorf("POST with JSON from localhost: %d %s", st, body)
+	}
+	ts.client(t, "from-a-web-page").do("GET", idpsPath(ts.AccountScope()), nil).want(t, http.StatusOK)
 }
 
 func TestRealRateLimiter(t *testing.T) {

@@ -1,7 +1,7 @@
 package samlmetadata
 
 import (
-	"bytes"
+	"context"
 	"crypto/x509"
 	"path/filepath"
 	"strings"
@@ -50,49 +50,61 @@ func BenchmarkParseVerifyLargest(b *testing.B) {
 	benchParse(b, "real/adfs-toolkit-signed.xml", Options{TrustedSigners: []*x509.Certificate{signer}, Now: func() time.Time { return at }, AllowSHA1: true})
 }
 
-// BenchmarkHostile: how long refusing each hostile input of the corpus takes (each must fail fast). The
-// signature-wrapping files are refused only with a pinned signer; BenchmarkParseVerify covers that path.
+// BenchmarkHostile: what each hostile input costs, the corpus files and the generated shapes at the byte
+// cap, without and with a trusted signer (the Azure AD tenant's, whose genuine signature the signed shapes
+// carry). The targets of issue #14: under 250 ms of CPU (cpu-ns/op) and 64 MB allocated (B/op) for every
+// one. Each must end as hostileCases says (the comment-split files are accepted). The signature-wrapping
+// files are refused only with a pinned signer; TestCorpusHostile and BenchmarkParseVerify cover that path.
 func BenchmarkHostile(b *testing.B) {
+	signer, clock := signerAt(b, "real/signers/azuread-tenant-signed-bom.signer.pem")
+	modes := []struct {
+		name string
+		opts Options
+	}{{"unsigned", Options{}}, {"signed", Options{TrustedSigners: []*x509.Certificate{signer}, Now: clock}}}
 	for _, file := range corpusFiles(b, "hostile") {
 		name := filepath.Base(file)
 		if strings.HasPrefix(name, "xsw-") {
 			continue
 		}
-		b.Run(name, func(b *testing.B) {
-			data := readCorpus(b, file)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Parse(data, Options{}); err == nil {
-					b.Fatal("a hostile input was accepted")
-				}
+		refused := true
+		for _, tc := range hostileCases {
+			if tc.file == name && !tc.signed && tc.max == 0 {
+				refused = tc.want != nil
 			}
-		})
+		}
+		b.Run(name, func(b *testing.B) { benchHostile(b, readCorpus(b, file), Options{}, refused) })
+	}
+	for _, s := range hostileShapes {
+		data := s.build(b, DefaultMaxBytes)
+		for _, m := range modes {
+			b.Run(s.name+"/"+m.name, func(b *testing.B) { benchHostile(b, data, m.opts, true) })
+		}
 	}
 }
 
-// BenchmarkRead compares the two readers on the largest file: fastRead, which Parse uses for plain XML, and
-// readEtree (etree on encoding/xml), which takes everything fastRead declines.
+func benchHostile(b *testing.B, data []byte, opts Options, refused bool) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := processCPU(b)
+	for b.Loop() {
+		if _, err := Parse(data, opts); (err != nil) != refused {
+			b.Fatalf("Parse: %v, want refused %v", err, refused)
+		}
+	}
+	reportCPU(b, start)
+}
+
+// BenchmarkRead measures reading the largest file into a checked tree (etree, then the walk that resolves
+// namespaces and applies the limits), the part of BenchmarkParseLargest before extraction.
 func BenchmarkRead(b *testing.B) {
-	data := bytes.TrimPrefix(readCorpus(b, "real/adfs-toolkit-signed.xml"), utf8BOM)
-	b.Run("fast", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, ok := fastRead(data); !ok {
-				b.Fatal("fastRead declined")
-			}
+	data := readCorpus(b, "real/adfs-toolkit-signed.xml")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := readDocument(context.Background(), data); err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("etree", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := readEtree(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }
 
 // BenchmarkValidate measures goxmldsig alone: Validate of the already-parsed signed Azure AD file, the part of
@@ -100,13 +112,13 @@ func BenchmarkRead(b *testing.B) {
 func BenchmarkValidate(b *testing.B) {
 	data := readCorpus(b, "real/azuread-tenant-signed-bom.xml")
 	signer := signerFromCorpus(b, "real/signers/azuread-tenant-signed-bom.signer.pem")
-	doc, err := readDocument(data)
+	t, err := readDocument(context.Background(), data)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := validateWith(doc.Root(), signer); err != nil {
+		if _, err := validateWith(t.root, signer); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -171,21 +171,21 @@ func appendUnique(certs []Certificate, c Certificate) []Certificate {
 // signingCertificates reads the X509Certificates of the descriptor's
 // KeyDescriptors with use="signing" or no use, in document order,
 // de-duplicated by DER.
-func signingCertificates(idp *etree.Element) ([]Certificate, error) {
+func signingCertificates(t *tree, idp *etree.Element) ([]Certificate, error) {
 	var out []Certificate
 	nonDSKeyInfo, n := 0, 0
-	for _, kd := range children(idp, NamespaceMetadata, "KeyDescriptor") {
-		if use := kd.SelectAttrValue("use", ""); use != "" && use != "signing" {
+	for _, kd := range t.children(idp, NamespaceMetadata, "KeyDescriptor") {
+		if use, _ := attr(kd, "use"); use != "" && use != "signing" {
 			continue
 		}
 		for _, c := range kd.ChildElements() {
-			if c.Tag == "KeyInfo" && c.NamespaceURI() != NamespaceDSig {
+			if c.Tag == "KeyInfo" && t.space[c] != NamespaceDSig {
 				nonDSKeyInfo++
 			}
 		}
-		for _, ki := range children(kd, NamespaceDSig, "KeyInfo") {
-			for _, xd := range children(ki, NamespaceDSig, "X509Data") {
-				for _, xc := range children(xd, NamespaceDSig, "X509Certificate") {
+		for _, ki := range t.children(kd, NamespaceDSig, "KeyInfo") {
+			for _, xd := range t.children(ki, NamespaceDSig, "X509Data") {
+				for _, xc := range t.children(xd, NamespaceDSig, "X509Certificate") {
 					n++
 					text, err := certText(xc)
 					if err == nil {

@@ -7,7 +7,10 @@ import (
 )
 
 // Error kinds. Every error returned by Parse matches exactly one of these
-// with errors.Is, and usually one of the specific errors below as well.
+// with errors.Is, and usually one of the specific errors below as well. The
+// one exception is ParseContext stopped by its context: that error matches
+// the context's error (context.Canceled or context.DeadlineExceeded) and no
+// kind.
 var (
 	ErrTooLarge        = errors.New("metadata too large")           // E_SIZE
 	ErrMalformed       = errors.New("metadata is not well-formed")  // E_XML
@@ -19,12 +22,15 @@ var (
 
 // Specific errors; each also matches its kind.
 var (
+	ErrTooManyElements   = specific("too many elements", ErrTooLarge)
+	ErrTooManyAttributes = specific("too many attributes", ErrTooLarge)
+	ErrTooManyNamespaces = specific("too many namespace declarations", ErrTooLarge)
+
 	ErrSyntax             = specific("XML syntax error", ErrMalformed)
 	ErrEncoding           = specific("encoding is not UTF-8", ErrMalformed)
 	ErrDuplicateAttribute = specific("duplicate attribute", ErrMalformed)
 	ErrMultipleRoots      = specific("more than one root element", ErrMalformed)
 	ErrTooDeep            = specific("elements nested too deeply", ErrMalformed)
-	ErrTooManyAttributes  = specific("too many attributes on one element", ErrMalformed)
 	ErrInternal           = specific("parser failure", ErrMalformed)
 
 	ErrNotMetadata            = specific("not SAML 2.0 metadata", ErrInvalidMetadata)

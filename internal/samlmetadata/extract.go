@@ -9,52 +9,38 @@ import (
 	"github.com/beevik/etree"
 )
 
-func is(e *etree.Element, space, tag string) bool {
-	return e.Tag == tag && e.NamespaceURI() == space
-}
-
-func children(e *etree.Element, space, tag string) []*etree.Element {
-	var out []*etree.Element
-	for _, c := range e.Child {
-		if c, ok := c.(*etree.Element); ok && is(c, space, tag) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // checkRoot requires md:EntityDescriptor or md:EntitiesDescriptor.
-func checkRoot(root *etree.Element) error {
-	if is(root, NamespaceMetadata, "EntityDescriptor") || is(root, NamespaceMetadata, "EntitiesDescriptor") {
+func checkRoot(t *tree) error {
+	if t.is(t.root, NamespaceMetadata, "EntityDescriptor") || t.is(t.root, NamespaceMetadata, "EntitiesDescriptor") {
 		return nil
 	}
 	return fail(ErrNotMetadata, "the root element is {%s}%s, but SAML 2.0 metadata starts with EntityDescriptor or EntitiesDescriptor in namespace %s; check that this is the IdP's SAML metadata file",
-		root.NamespaceURI(), root.Tag, NamespaceMetadata)
+		t.space[t.root], t.root.Tag, NamespaceMetadata)
 }
 
 // entities lists the EntityDescriptors under root in document order,
 // descending into nested EntitiesDescriptors.
-func entities(root *etree.Element) []*etree.Element {
-	if is(root, NamespaceMetadata, "EntityDescriptor") {
+func entities(t *tree, root *etree.Element) []*etree.Element {
+	if t.is(root, NamespaceMetadata, "EntityDescriptor") {
 		return []*etree.Element{root}
 	}
 	var out []*etree.Element
 	for _, c := range root.ChildElements() {
 		switch {
-		case is(c, NamespaceMetadata, "EntityDescriptor"):
+		case t.is(c, NamespaceMetadata, "EntityDescriptor"):
 			out = append(out, c)
-		case is(c, NamespaceMetadata, "EntitiesDescriptor"):
-			out = append(out, entities(c)...)
+		case t.is(c, NamespaceMetadata, "EntitiesDescriptor"):
+			out = append(out, entities(t, c)...)
 		}
 	}
 	return out
 }
 
 // idpDescriptors returns the entity's IDPSSODescriptors that support SAML 2.0.
-func idpDescriptors(entity *etree.Element) []*etree.Element {
+func idpDescriptors(t *tree, entity *etree.Element) []*etree.Element {
 	var out []*etree.Element
-	for _, d := range children(entity, NamespaceMetadata, "IDPSSODescriptor") {
-		if slices.Contains(strings.Fields(d.SelectAttrValue("protocolSupportEnumeration", "")), ProtocolSAML20) {
+	for _, d := range t.children(entity, NamespaceMetadata, "IDPSSODescriptor") {
+		if protocols, _ := attr(d, "protocolSupportEnumeration"); slices.Contains(strings.Fields(protocols), ProtocolSAML20) {
 			out = append(out, d)
 		}
 	}
@@ -63,13 +49,13 @@ func idpDescriptors(entity *etree.Element) []*etree.Element {
 
 // selectEntity applies the entity rules: unique entityIDs, then the
 // caller's choice or the only IdP entity.
-func selectEntity(root *etree.Element, want string) (*etree.Element, error) {
-	all := entities(root)
+func selectEntity(t *tree, want string) (*etree.Element, error) {
+	all := entities(t, t.root)
 	seen := map[string]bool{}
 	var idps []string
 	var chosen *etree.Element
 	for _, e := range all {
-		id := e.SelectAttrValue("entityID", "")
+		id, _ := attr(e, "entityID")
 		if id == "" {
 			return nil, fail(ErrInvalidMetadata, "an EntityDescriptor has no entityID; the metadata is incomplete, so export it again")
 		}
@@ -77,7 +63,7 @@ func selectEntity(root *etree.Element, want string) (*etree.Element, error) {
 			return nil, fail(ErrDuplicateEntityID, "the entityID %q appears on more than one entity; parsers disagree about which one counts, so obtain clean metadata from the IdP", id)
 		}
 		seen[id] = true
-		if len(idpDescriptors(e)) > 0 {
+		if len(idpDescriptors(t, e)) > 0 {
 			idps = append(idps, id)
 		}
 		if want != "" && id == want {
@@ -95,7 +81,7 @@ func selectEntity(root *etree.Element, want string) (*etree.Element, error) {
 		return nil, &AmbiguousEntityError{EntityIDs: idps}
 	}
 	for _, e := range all {
-		if e.SelectAttrValue("entityID", "") == idps[0] {
+		if id, _ := attr(e, "entityID"); id == idps[0] {
 			return e, nil
 		}
 	}
@@ -110,13 +96,14 @@ func listOrNone(ids []string) string {
 }
 
 // extract turns the (possibly verified) root into Metadata.
-func extract(root *etree.Element, opts Options) (*Metadata, error) {
-	entity, err := selectEntity(root, opts.EntityID)
+func extract(t *tree, opts Options) (*Metadata, error) {
+	entity, err := selectEntity(t, opts.EntityID)
 	if err != nil {
 		return nil, err
 	}
-	md := &Metadata{EntityID: entity.SelectAttrValue("entityID", "")}
-	descs := idpDescriptors(entity)
+	md := &Metadata{}
+	md.EntityID, _ = attr(entity, "entityID")
+	descs := idpDescriptors(t, entity)
 	switch len(descs) {
 	case 0:
 		return nil, fail(ErrNoIDPDescriptor, "the entity %q has no IDPSSODescriptor supporting %s; it is not a SAML 2.0 identity provider", md.EntityID, ProtocolSAML20)
@@ -126,14 +113,14 @@ func extract(root *etree.Element, opts Options) (*Metadata, error) {
 	}
 	idp := descs[0]
 
-	if md.ValidUntil, err = validUntil(entity, root); err != nil {
+	if md.ValidUntil, err = validUntil(entity, t.root); err != nil {
 		return nil, err
 	}
-	for _, s := range children(idp, NamespaceMetadata, "SingleSignOnService") {
-		md.SSOEndpoints = append(md.SSOEndpoints, Endpoint{
-			Binding:  s.SelectAttrValue("Binding", ""),
-			Location: s.SelectAttrValue("Location", ""),
-		})
+	for _, s := range t.children(idp, NamespaceMetadata, "SingleSignOnService") {
+		var ep Endpoint
+		ep.Binding, _ = attr(s, "Binding")
+		ep.Location, _ = attr(s, "Location")
+		md.SSOEndpoints = append(md.SSOEndpoints, ep)
 	}
 	chosen, err := chooseEndpoint(md.SSOEndpoints, opts.Binding)
 	if err != nil {
@@ -144,10 +131,10 @@ func extract(root *etree.Element, opts Options) (*Metadata, error) {
 	}
 	md.SSOURL, md.SSOBinding = chosen.Location, chosen.Binding
 
-	for _, f := range children(idp, NamespaceMetadata, "NameIDFormat") {
+	for _, f := range t.children(idp, NamespaceMetadata, "NameIDFormat") {
 		md.NameIDFormats = append(md.NameIDFormats, strings.TrimSpace(charData(f)))
 	}
-	if md.Certificates, err = signingCertificates(idp); err != nil {
+	if md.Certificates, err = signingCertificates(t, idp); err != nil {
 		return nil, err
 	}
 	return md, nil
@@ -165,16 +152,16 @@ func charData(e *etree.Element) string {
 }
 
 func validUntil(entity, root *etree.Element) (*time.Time, error) {
-	v := entity.SelectAttr("validUntil")
-	if v == nil && entity != root {
-		v = root.SelectAttr("validUntil")
+	v, ok := attr(entity, "validUntil")
+	if !ok && entity != root {
+		v, ok = attr(root, "validUntil")
 	}
-	if v == nil {
+	if !ok {
 		return nil, nil
 	}
-	t, err := parseDateTime(v.Value)
+	t, err := parseDateTime(v)
 	if err != nil {
-		return nil, failCause(ErrBadValidUntil, err, "validUntil %q is not an xs:dateTime", v.Value)
+		return nil, failCause(ErrBadValidUntil, err, "validUntil %q is not an xs:dateTime", v)
 	}
 	return &t, nil
 }

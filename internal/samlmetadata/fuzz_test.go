@@ -11,7 +11,8 @@ import (
 // FuzzParse checks that no input panics (a recovered panic surfaces as
 // ErrInternal and fails here), that every error has exactly one kind, and
 // that every accepted result satisfies the policy. Seeds: testdata/fuzz/FuzzParse
-// (generated from the corpus) and the corpus files below 1 MiB.
+// (generated from the corpus), the corpus files below 1 MiB, and small versions of
+// the generated hostile shapes, without and with the signer their signature names.
 func FuzzParse(f *testing.F) {
 	for _, file := range append(corpusFiles(f, "real"), corpusFiles(f, "hostile")...) {
 		data := readCorpus(f, file)
@@ -20,6 +21,11 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data, uint8(0))
 		f.Add(data, uint8(7))
+	}
+	for _, s := range hostileShapes {
+		data := s.build(f, 8<<10)
+		f.Add(data, uint8(0))
+		f.Add(data, uint8(4))
 	}
 	signer := signerFromCorpus(f, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	at := signer.NotBefore.Add(time.Hour)

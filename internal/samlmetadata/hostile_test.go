@@ -3,6 +3,7 @@ package samlmetadata
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -21,14 +22,36 @@ func signerAt(t testing.TB, name string) (*x509.Certificate, func() time.Time) {
 }
 
 type hostileCase struct {
-	file   string
+	file   string // a file of the hostile corpus, or
+	shape  string // a generated shape (hostileShapes), at size bytes
+	size   int
 	signed bool  // verify with the Azure tenant signer at notBefore+1h
 	max    int64 // MaxBytes override
 	want   error // nil = accepted
 	kind   error
 }
 
-// hostileCases mirrors the table in hostile/README.md.
+func (tc hostileCase) name() string {
+	if tc.shape != "" {
+		return fmt.Sprintf("%s-%dk", tc.shape, tc.size>>10)
+	}
+	return tc.file
+}
+
+func (tc hostileCase) data(t testing.TB) []byte {
+	if tc.shape == "" {
+		return readCorpus(t, "hostile/"+tc.file)
+	}
+	for _, s := range hostileShapes {
+		if s.name == tc.shape {
+			return s.build(t, tc.size)
+		}
+	}
+	t.Fatalf("no hostile shape %q", tc.shape)
+	return nil
+}
+
+// hostileCases mirrors the tables in hostile/README.md.
 var hostileCases = []hostileCase{
 	{file: "billion-laughs.xml", want: ErrDTD, kind: ErrDTD},
 	{file: "quadratic-blowup.xml", want: ErrDTD, kind: ErrDTD},
@@ -38,9 +61,9 @@ var hostileCases = []hostileCase{
 	{file: "doctype-benign.xml", want: ErrDTD, kind: ErrDTD},
 	{file: "deep-nesting-10k.xml", want: ErrTooDeep, kind: ErrMalformed},
 	{file: "deep-nesting-1m.xml", want: ErrTooLarge, kind: ErrTooLarge},
-	{file: "deep-nesting-1m.xml", max: 8 << 20, want: ErrTooDeep, kind: ErrMalformed},
+	{file: "deep-nesting-1m.xml", max: 8 << 20, want: ErrTooManyElements, kind: ErrTooLarge},
 	{file: "many-attributes.xml", want: ErrTooLarge, kind: ErrTooLarge},
-	{file: "many-attributes.xml", max: 4 << 20, want: ErrTooManyAttributes, kind: ErrMalformed},
+	{file: "many-attributes.xml", max: 4 << 20, want: ErrTooManyAttributes, kind: ErrTooLarge},
 	{file: "duplicate-entityid.xml", want: ErrDuplicateEntityID, kind: ErrInvalidMetadata},
 	{file: "two-idpssodescriptors.xml", want: ErrMultipleIDPDescriptors, kind: ErrInvalidMetadata},
 	{file: "duplicate-attribute.xml", want: ErrDuplicateAttribute, kind: ErrMalformed},
@@ -66,6 +89,24 @@ var hostileCases = []hostileCase{
 	{file: "xsw-sibling-entities.xml", signed: true, want: ErrSignatureMissing, kind: ErrSignature},
 	{file: "xsw-sibling-entities.xml", want: ErrDuplicateEntityID, kind: ErrInvalidMetadata},
 	{file: "xsw-comment-in-signed-cert.xml", signed: true},
+
+	// Generated (hostile_shapes_test.go), at the byte cap and at sizes that reach the later limits.
+	{shape: "ns-attributes", size: 2 << 20, want: ErrTooManyElements, kind: ErrTooLarge},
+	{shape: "ns-attributes", size: 128 << 10, want: ErrTooManyAttributes, kind: ErrTooLarge},
+	{shape: "ns-attributes-within-limits", size: 2 << 20, want: ErrNoIDPDescriptor, kind: ErrInvalidMetadata},
+	{shape: "ns-attributes-within-limits", size: 2 << 20, signed: true, want: ErrSignatureMissing, kind: ErrSignature},
+	{shape: "signed-namespaces", size: 2 << 20, signed: true, want: ErrTooManyElements, kind: ErrTooLarge},
+	{shape: "signed-namespaces", size: 64 << 10, signed: true, want: ErrTooManyAttributes, kind: ErrTooLarge},
+	{shape: "signed-namespaces", size: 64 << 10, want: ErrTooManyAttributes, kind: ErrTooLarge},
+	{shape: "fake-root-signature", size: 2 << 20, signed: true, want: ErrTooManyElements, kind: ErrTooLarge},
+	{shape: "fake-root-signature", size: 128 << 10, signed: true, want: ErrTooManyAttributes, kind: ErrTooLarge},
+	{shape: "fake-root-signature-within-limits", size: 2 << 20, signed: true, want: ErrSignatureInvalid, kind: ErrSignature},
+	{shape: "fake-root-signature-within-limits", size: 2 << 20, want: ErrNoIDPDescriptor, kind: ErrInvalidMetadata},
+	{shape: "tiny-elements", size: 2 << 20, want: ErrTooManyElements, kind: ErrTooLarge},
+	{shape: "namespace-expansion", size: 2 << 20, signed: true, want: ErrTooManyNamespaces, kind: ErrTooLarge},
+	{shape: "namespace-expansion", size: 64 << 10, signed: true, want: ErrTooManyNamespaces, kind: ErrTooLarge},
+	{shape: "at-limits", size: 2 << 20, signed: true, want: ErrSignatureInvalid, kind: ErrSignature},
+	{shape: "at-limits", size: 2 << 20, want: ErrNoIDPDescriptor, kind: ErrInvalidMetadata},
 }
 
 var allKinds = []error{ErrTooLarge, ErrMalformed, ErrDTD, ErrInvalidMetadata, ErrSignature, ErrSSOURL}
@@ -73,10 +114,11 @@ var allKinds = []error{ErrTooLarge, ErrMalformed, ErrDTD, ErrInvalidMetadata, Er
 func TestCorpusHostile(t *testing.T) {
 	signer, clock := signerAt(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
 	covered := map[string]bool{}
+	shapes := map[string]bool{}
 	for _, tc := range hostileCases {
-		covered[tc.file] = true
-		t.Run(tc.file, func(t *testing.T) {
-			data := readCorpus(t, "hostile/"+tc.file)
+		covered[tc.file], shapes[tc.shape] = true, true
+		t.Run(tc.name(), func(t *testing.T) {
+			data := tc.data(t)
 			opts := Options{MaxBytes: tc.max}
 			if tc.signed {
 				opts.TrustedSigners, opts.Now = []*x509.Certificate{signer}, clock
@@ -108,7 +150,12 @@ func TestCorpusHostile(t *testing.T) {
 			t.Errorf("hostile file %s has no test case", filepath.Base(f))
 		}
 	}
-	t.Logf("hostile corpus: %d files, %d cases", len(files), len(hostileCases))
+	for _, s := range hostileShapes {
+		if !shapes[s.name] {
+			t.Errorf("hostile shape %s has no test case", s.name)
+		}
+	}
+	t.Logf("hostile corpus: %d files, %d generated shapes, %d cases", len(files), len(hostileShapes), len(hostileCases))
 }
 
 func checkHostileAccepted(t *testing.T, tc hostileCase, md *Metadata) {

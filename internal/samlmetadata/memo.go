@@ -87,8 +87,8 @@ func (m *Memo) Parse(ctx context.Context, data []byte, opts Options) (*Metadata,
 }
 
 // parseOnce is the memo's one call into the parser.
-func parseOnce(_ context.Context, data []byte, opts Options) (*Metadata, error) {
-	return Parse(data, opts)
+func parseOnce(ctx context.Context, data []byte, opts Options) (*Metadata, error) {
+	return ParseContext(ctx, data, opts)
 }
 
 // entry returns the entry of key, creating it when there is none; owner says that the caller created

@@ -1,6 +1,7 @@
 package samlmetadata
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -73,9 +74,16 @@ func ParseReader(r io.Reader, opts Options) (*Metadata, error) {
 	return Parse(data, opts)
 }
 
-// Parse checks data against the safety rules, verifies the signature when
-// opts.TrustedSigners is set, and extracts one IdP entity.
-func Parse(data []byte, opts Options) (md *Metadata, err error) {
+// Parse is ParseContext without a context: it runs to the end.
+func Parse(data []byte, opts Options) (*Metadata, error) {
+	return ParseContext(context.Background(), data, opts)
+}
+
+// ParseContext checks data against the safety rules, verifies the
+// signature when opts.TrustedSigners is set, and extracts one IdP entity.
+// It stops, with an error that matches ctx.Err(), when ctx is done: it
+// looks between phases and every few hundred elements while walking.
+func ParseContext(ctx context.Context, data []byte, opts Options) (md *Metadata, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			md, err = nil, fail(ErrInternal, "the metadata could not be parsed because the parser failed unexpectedly (%v); please report this input", p)
@@ -84,26 +92,30 @@ func Parse(data []byte, opts Options) (md *Metadata, err error) {
 	if limit := opts.maxBytes(); int64(len(data)) > limit {
 		return nil, fail(ErrTooLarge, "the metadata is %d bytes, more than the limit of %d bytes; check that this is IdP metadata and not a federation aggregate", len(data), limit)
 	}
-	doc, err := readDocument(data)
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
+	t, err := readDocument(ctx, data)
 	if err != nil {
 		return nil, err
 	}
-	root := doc.Root()
-	if err := checkRoot(root); err != nil {
+	if err := checkRoot(t); err != nil {
 		return nil, err
 	}
 	var sig *verifiedSignature
 	if len(opts.TrustedSigners) > 0 {
-		sig, err = verifySignature(root, opts)
-		if err != nil {
+		if sig, err = verifySignature(ctx, t, opts); err != nil {
 			return nil, err
 		}
-		root = sig.element // from here on, only the verified element is used
+		t = sig.tree // from here on, only the verified element is used
 	}
-	if err := checkUniqueIDs(root); err != nil {
+	if err := checkUniqueIDs(t.root); err != nil {
 		return nil, err
 	}
-	md, err = extract(root, opts)
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
+	md, err = extract(t, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package samlmetadata
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -23,21 +24,22 @@ var sha1Algorithms = map[string]bool{
 }
 
 type verifiedSignature struct {
-	element   *etree.Element // the root as covered by the signature
+	tree      *tree // the root as covered by the signature
 	algorithm string
 	signer    *x509.Certificate
 }
 
-// verifySignature requires one enveloped signature on root, made by one of
-// opts.TrustedSigners, and returns the element goxmldsig verified. Values
-// must be read from that element only.
-func verifySignature(root *etree.Element, opts Options) (*verifiedSignature, error) {
+// verifySignature requires one enveloped signature on the root, made by one
+// of opts.TrustedSigners, and no other ds:Signature anywhere in the
+// document, and returns the tree of the element goxmldsig verified. Values
+// must be read from that tree only.
+func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSignature, error) {
 	for i, s := range opts.TrustedSigners {
 		if s == nil {
 			return nil, fail(ErrSignerUntrusted, "trusted signer %d is empty; give the metadata-signing certificate", i+1)
 		}
 	}
-	sigs := children(root, NamespaceDSig, "Signature")
+	sigs := t.children(t.root, NamespaceDSig, "Signature")
 	switch len(sigs) {
 	case 0:
 		return nil, fail(ErrSignatureMissing, "the metadata is not signed on its root element, but a trusted signer is configured; obtain signed metadata from the IdP or stop requiring a signature")
@@ -45,25 +47,35 @@ func verifySignature(root *etree.Element, opts Options) (*verifiedSignature, err
 	default:
 		return nil, fail(ErrSignatureInvalid, "the root element carries %d signatures; exactly one is allowed", len(sigs))
 	}
-	sig := sigs[0]
-	rootID := root.SelectAttrValue(dsig.DefaultIdAttr, "")
-	if n := signaturesReferencing(root, rootID); n != 1 {
-		return nil, fail(ErrSignatureInvalid, "%d signatures in the document refer to the root element; exactly one is allowed (signature wrapping?)", n)
+	// goxmldsig verifies the first ds:Signature, in document order and at
+	// any depth, whose Reference names the root (URI "" or URI[1:] equal to
+	// the root's ID). With the root's own signature the only one, that is
+	// always the signature checked here, whatever the URIs say.
+	if t.nestedSignatures > 0 {
+		return nil, fail(ErrSignatureInvalid, "the metadata carries %d ds:Signature element(s) below the root besides the root's own; with a trusted signer only the root's signature is accepted, because a verifier could check another one than intended (signature wrapping)", t.nestedSignatures)
 	}
-	method, digests := signatureAlgorithms(sig)
+	sig := sigs[0]
+	method, digests := signatureAlgorithms(t, sig)
 
-	candidates, err := candidateSigners(sig, opts.TrustedSigners)
+	candidates, err := candidateSigners(t, sig, opts.TrustedSigners)
 	if err != nil {
 		return nil, err
 	}
 	var lastErr error
 	for _, signer := range candidates {
-		el, err := validateWith(root, signer)
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
+		el, err := validateWith(t.root, signer)
 		if err != nil {
 			lastErr = err
 			continue
 		}
-		if !is(el, root.NamespaceURI(), root.Tag) {
+		verified, err := walkTree(ctx, el, false, len(t.space))
+		if err != nil {
+			return nil, err
+		}
+		if !verified.is(el, t.space[t.root], t.root.Tag) {
 			return nil, fail(ErrSignatureInvalid, "the signed element is not the document root")
 		}
 		now := opts.now()
@@ -78,7 +90,7 @@ func verifySignature(root *etree.Element, opts Options) (*verifiedSignature, err
 				}
 			}
 		}
-		return &verifiedSignature{element: el, algorithm: method, signer: signer}, nil
+		return &verifiedSignature{tree: verified, algorithm: method, signer: signer}, nil
 	}
 	if errors.Is(lastErr, dsig.ErrMissingSignature) {
 		return nil, failCause(ErrSignatureMissing, lastErr, "the signature does not cover the root element")
@@ -102,11 +114,11 @@ func validateWith(root *etree.Element, signer *x509.Certificate) (el *etree.Elem
 
 // candidateSigners picks the trusted signer matching the certificate in the
 // signature's KeyInfo, or all of them when KeyInfo has none.
-func candidateSigners(sig *etree.Element, trusted []*x509.Certificate) ([]*x509.Certificate, error) {
+func candidateSigners(t *tree, sig *etree.Element, trusted []*x509.Certificate) ([]*x509.Certificate, error) {
 	var embedded *etree.Element
-	for _, ki := range children(sig, NamespaceDSig, "KeyInfo") {
-		for _, xd := range children(ki, NamespaceDSig, "X509Data") {
-			for _, xc := range children(xd, NamespaceDSig, "X509Certificate") {
+	for _, ki := range t.children(sig, NamespaceDSig, "KeyInfo") {
+		for _, xd := range t.children(ki, NamespaceDSig, "X509Data") {
+			for _, xc := range t.children(xd, NamespaceDSig, "X509Certificate") {
 				if embedded == nil {
 					embedded = xc
 				}
@@ -120,9 +132,9 @@ func candidateSigners(sig *etree.Element, trusted []*x509.Certificate) ([]*x509.
 	if err != nil {
 		return nil, failCause(ErrSignatureInvalid, err, "the certificate in the signature's KeyInfo is unusable")
 	}
-	for _, t := range trusted {
-		if t.Equal(c.X509) {
-			return []*x509.Certificate{t}, nil
+	for _, tc := range trusted {
+		if tc.Equal(c.X509) {
+			return []*x509.Certificate{tc}, nil
 		}
 	}
 	return nil, fail(ErrSignerUntrusted, "the metadata is signed by %q (SHA-256 %s), which is not a trusted signer; if the IdP rotated its signing key, pin the new certificate after checking it out of band",
@@ -130,41 +142,17 @@ func candidateSigners(sig *etree.Element, trusted []*x509.Certificate) ([]*x509.
 }
 
 // signatureAlgorithms returns the SignatureMethod and DigestMethod URIs.
-func signatureAlgorithms(sig *etree.Element) (method string, digests []string) {
-	for _, si := range children(sig, NamespaceDSig, "SignedInfo") {
-		for _, sm := range children(si, NamespaceDSig, "SignatureMethod") {
-			method = sm.SelectAttrValue("Algorithm", "")
+func signatureAlgorithms(t *tree, sig *etree.Element) (method string, digests []string) {
+	for _, si := range t.children(sig, NamespaceDSig, "SignedInfo") {
+		for _, sm := range t.children(si, NamespaceDSig, "SignatureMethod") {
+			method, _ = attr(sm, "Algorithm")
 		}
-		for _, ref := range children(si, NamespaceDSig, "Reference") {
-			for _, dm := range children(ref, NamespaceDSig, "DigestMethod") {
-				digests = append(digests, dm.SelectAttrValue("Algorithm", ""))
+		for _, ref := range t.children(si, NamespaceDSig, "Reference") {
+			for _, dm := range t.children(ref, NamespaceDSig, "DigestMethod") {
+				alg, _ := attr(dm, "Algorithm")
+				digests = append(digests, alg)
 			}
 		}
 	}
 	return method, digests
-}
-
-// signaturesReferencing counts ds:Signature elements anywhere under root
-// with a Reference to the root ("" or "#rootID"), the same rule goxmldsig
-// uses to pick the signature it verifies.
-func signaturesReferencing(root *etree.Element, rootID string) int {
-	n := 0
-	var walk func(e *etree.Element)
-	walk = func(e *etree.Element) {
-		for _, c := range e.ChildElements() {
-			if is(c, NamespaceDSig, "Signature") {
-				for _, si := range children(c, NamespaceDSig, "SignedInfo") {
-					for _, ref := range children(si, NamespaceDSig, "Reference") {
-						uri := ref.SelectAttrValue("URI", "")
-						if uri == "" || uri == "#"+rootID { // goxmldsig: URI[1:] == ID
-							n++
-						}
-					}
-				}
-			}
-			walk(c)
-		}
-	}
-	walk(root)
-	return n
 }

@@ -128,6 +128,9 @@ func TestSignaturePolicy(t *testing.T) {
 		{"tampered location", []byte(strings.Replace(string(sha256Doc), "https://idp.example/sso", "https://evil.example/sso", 1)), trust(s.cert), ErrSignatureInvalid},
 		{"wrapped in Extensions", wrapInExtensions(t, sha256Doc), trust(s.cert), ErrSignatureMissing},
 		{"second signature", duplicateSignature(t, sha256Doc), trust(s.cert), ErrSignatureInvalid},
+		{"signature below the root", nestedSignature(t, sha256Doc, "#_root"), trust(s.cert), ErrSignatureInvalid},
+		// goxmldsig takes a Reference URI whose tail after the first character is the root's ID.
+		{"signature below the root, URI without #", nestedSignature(t, sha256Doc, "X_root"), trust(s.cert), ErrSignatureInvalid},
 		{"nil signer", sha256Doc, trust(nil), ErrSignerUntrusted},
 	}
 	for _, tc := range cases {
@@ -138,6 +141,13 @@ func TestSignaturePolicy(t *testing.T) {
 	}
 	if md, err := Parse(sha1Doc, Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: during, AllowSHA1: true}); err != nil || md.SignatureAlgorithm != dsig.ECDSASHA1SignatureMethod {
 		t.Errorf("SHA-1 allowed: %v", err)
+	}
+	if _, err := Parse(nestedSignature(t, sha256Doc, "X_root"), trust(s.cert)); !strings.Contains(fmt.Sprint(err), "below the root") {
+		t.Errorf("a signature below the root is refused for another reason: %v", err)
+	}
+	// Without a trusted signer, signatures are not looked at, wherever they are.
+	if _, err := Parse(nestedSignature(t, sha256Doc, "#_root"), Options{}); err != nil {
+		t.Errorf("a signature below the root, no signer pinned: %v", err)
 	}
 }
 
@@ -158,12 +168,27 @@ func wrapInExtensions(t testing.TB, signed []byte) []byte {
 	return docBytes(t, evil)
 }
 
+// nestedSignature copies the root's signature into an Extensions element below the root, with its
+// Reference URI set to uri.
+func nestedSignature(t testing.TB, signed []byte, uri string) []byte {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(signed); err != nil {
+		t.Fatal(err)
+	}
+	sig := doc.Root().SelectElement("ds:Signature").Copy()
+	sig.FindElement(".//ds:Reference").CreateAttr("URI", uri)
+	ext := etree.NewElement("Extensions")
+	ext.AddChild(sig)
+	doc.Root().InsertChildAt(0, ext)
+	return docBytes(t, doc)
+}
+
 func duplicateSignature(t testing.TB, signed []byte) []byte {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(signed); err != nil {
 		t.Fatal(err)
 	}
-	sig := children(doc.Root(), NamespaceDSig, "Signature")[0]
+	sig := doc.Root().SelectElement("ds:Signature")
 	doc.Root().AddChild(sig.Copy())
 	return docBytes(t, doc)
 }

@@ -2,6 +2,7 @@ package samlmetadata
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -15,27 +16,48 @@ import (
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // readDocument applies the byte-level and XML-level safety rules and
-// returns a document with exactly one root element.
-func readDocument(data []byte) (*etree.Document, error) {
+// returns the checked tree of a document with exactly one root element.
+// Nothing reads the document before its size is bounded: the byte count
+// (by the caller), then the elements and attributes on the raw bytes, then
+// the attributes per element and the namespace declarations on the tree.
+func readDocument(ctx context.Context, data []byte) (*tree, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if err := checkUTF8(data); err != nil {
 		return nil, err
 	}
-	doc, ok := fastRead(data)
-	if !ok {
-		var err error
-		if doc, err = readEtree(data); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkDocument(doc); err != nil {
+	elements, err := checkMarkupCounts(data)
+	if err != nil {
 		return nil, err
 	}
-	return doc, nil
+	doc, err := readEtree(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
+	return checkDocument(ctx, doc, elements)
 }
 
-// readEtree reads data with etree (encoding/xml): what fastRead declines,
-// and every error message.
+// checkMarkupCounts bounds, on the raw bytes, what the XML reader would
+// build: an element, comment, processing instruction or CDATA section each
+// start with a '<' that is not followed by '/', and every attribute has an
+// '='. Both counts can only overstate ('<' inside a comment, '=' in text),
+// so a document within them is within the exact limits too. Reading 2 MiB
+// of "<b/>" into a tree would cost 0.4 s and 120 MB. It returns the count of
+// '<', the most elements the tree can have.
+func checkMarkupCounts(data []byte) (elements int, err error) {
+	elements = bytes.Count(data, []byte("<")) - bytes.Count(data, []byte("</"))
+	if elements > MaxElements {
+		return 0, fail(ErrTooManyElements, "the metadata has %d elements (comments and processing instructions included), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", elements, MaxElements)
+	}
+	if n := bytes.Count(data, []byte("=")); n > MaxDocumentAttributes {
+		return 0, fail(ErrTooManyAttributes, "the metadata has up to %d attributes (it has that many '=' signs), more than the limit of %d; real IdP metadata has a few hundred, so check that this is IdP metadata and not a federation aggregate", n, MaxDocumentAttributes)
+	}
+	return elements, nil
+}
+
+// readEtree reads data with etree, on encoding/xml: the one XML reader.
 func readEtree(data []byte) (*etree.Document, error) {
 	doc := etree.NewDocument()
 	var declared string
@@ -111,45 +133,54 @@ func hasDirective(e *etree.Element) bool {
 	return false
 }
 
-// checkDocument requires one root element, no directives, no text outside
-// the root, and checks every element's names and attributes.
-func checkDocument(doc *etree.Document) error {
+// checkDocument requires one root element, no directives and no text
+// outside the root, then walks the root checking every element's names
+// and attributes and resolving its namespace. It has at most elements.
+func checkDocument(ctx context.Context, doc *etree.Document, elements int) (*tree, error) {
 	roots := 0
 	for _, t := range doc.Child {
 		switch t := t.(type) {
 		case *etree.Directive:
-			return errDTD()
+			return nil, errDTD()
 		case *etree.Element:
 			roots++
 		case *etree.CharData:
 			if !t.IsWhitespace() || t.IsCData() {
-				return fail(ErrSyntax, "the metadata has text outside the root element; remove it")
+				return nil, fail(ErrSyntax, "the metadata has text outside the root element; remove it")
 			}
 		}
 	}
 	switch {
 	case roots == 0:
-		return fail(ErrSyntax, "the metadata has no root element; it is empty or not XML")
+		return nil, fail(ErrSyntax, "the metadata has no root element; it is empty or not XML")
 	case roots > 1:
-		return fail(ErrMultipleRoots, "the metadata has %d root elements; a document must have exactly one, so remove everything after the first EntityDescriptor or EntitiesDescriptor", roots)
+		return nil, fail(ErrMultipleRoots, "the metadata has %d root elements; a document must have exactly one, so remove everything after the first EntityDescriptor or EntitiesDescriptor", roots)
 	}
-	return checkElement(doc.Root())
+	return walkTree(ctx, doc.Root(), true, elements)
 }
 
-func checkElement(e *etree.Element) error {
+// checkElement applies the rules every element of the input must meet. The
+// walker has entered e, so its scope holds e's own declarations.
+func (w *walker) checkElement(e *etree.Element) error {
 	if err := checkName(e.Space, e.Tag); err != nil {
 		return err
 	}
-	if err := checkAttributes(e); err != nil {
-		return err
+	if len(e.Attr) > MaxAttributes {
+		return fail(ErrTooManyAttributes, "element <%s> has %d attributes, more than the limit of %d; real metadata has fewer than 20", qname(e.Space, e.Tag), len(e.Attr), MaxAttributes)
 	}
-	for _, t := range e.Child {
-		switch t := t.(type) {
-		case *etree.Directive:
-			return errDTD()
-		case *etree.Element:
-			if err := checkElement(t); err != nil {
+	for i, a := range e.Attr {
+		if err := checkName(a.Space, a.Key); err != nil {
+			return err
+		}
+		if prefix, ok := declaredPrefix(a); ok {
+			if err := w.countDeclaration(prefix, a.Value); err != nil {
 				return err
+			}
+		}
+		for _, b := range e.Attr[:i] {
+			if w.sameAttribute(a, b) {
+				return fail(ErrDuplicateAttribute, "element <%s> has the attribute %s twice; XML forbids this and parsers disagree about which value wins, so keep only the right one",
+					qname(e.Space, e.Tag), qname(a.Space, a.Key))
 			}
 		}
 	}
@@ -165,51 +196,16 @@ func checkName(space, local string) error {
 	return nil
 }
 
-func checkAttributes(e *etree.Element) error {
-	if len(e.Attr) > MaxAttributes {
-		return fail(ErrTooManyAttributes, "element <%s> has %d attributes, more than the limit of %d; this is not real metadata", qname(e.Space, e.Tag), len(e.Attr), MaxAttributes)
-	}
-	var seen map[[2]string]bool // only for elements with many attributes
-	if len(e.Attr) > 8 {
-		seen = make(map[[2]string]bool, 2*len(e.Attr))
-	}
-	for i, a := range e.Attr {
-		if err := checkName(a.Space, a.Key); err != nil {
-			return err
-		}
-		dup := false
-		if seen == nil {
-			for _, b := range e.Attr[:i] {
-				dup = dup || sameAttribute(a, b)
-			}
-		} else {
-			keys := [][2]string{{a.Space, a.Key}}
-			if isPrefixedAttr(a) {
-				keys = append(keys, [2]string{"{" + a.NamespaceURI() + "}", a.Key})
-			}
-			for _, k := range keys {
-				dup = dup || seen[k]
-				seen[k] = true
-			}
-		}
-		if dup {
-			return fail(ErrDuplicateAttribute, "element <%s> has the attribute %s twice; XML forbids this and parsers disagree about which value wins, so keep only the right one",
-				qname(e.Space, e.Tag), qname(a.Space, a.Key))
-		}
-	}
-	return nil
-}
-
 // sameAttribute reports the same qualified name, or two prefixes bound to
 // the same namespace URI with the same local name.
-func sameAttribute(a, b etree.Attr) bool {
+func (w *walker) sameAttribute(a, b etree.Attr) bool {
 	if a.Key != b.Key {
 		return false
 	}
 	if a.Space == b.Space {
 		return true
 	}
-	return isPrefixedAttr(a) && isPrefixedAttr(b) && a.NamespaceURI() == b.NamespaceURI()
+	return isPrefixedAttr(a) && isPrefixedAttr(b) && w.scope.uri(a.Space) == w.scope.uri(b.Space)
 }
 
 func isPrefixedAttr(a etree.Attr) bool { return a.Space != "" && a.Space != "xmlns" }
@@ -221,19 +217,30 @@ func qname(space, local string) string {
 	return space + ":" + local
 }
 
+// attr returns the value of e's attribute named key, without a prefix: the
+// attributes SAML metadata defines (entityID, Location, Binding, use, ID,
+// validUntil, ...) have none, and one in another namespace (x:entityID) is
+// not them. etree's SelectAttrValue would match it.
+func attr(e *etree.Element, key string) (value string, ok bool) {
+	for _, a := range e.Attr {
+		if a.Space == "" && a.Key == key {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
 // checkUniqueIDs refuses two elements with the same ID attribute, which
 // makes a signature reference ambiguous (signature wrapping).
 func checkUniqueIDs(root *etree.Element) error {
 	seen := map[string]bool{}
 	var walk func(e *etree.Element) error
 	walk = func(e *etree.Element) error {
-		for _, a := range e.Attr {
-			if a.Space == "" && a.Key == "ID" {
-				if seen[a.Value] {
-					return fail(ErrDuplicateID, "the ID %q appears on more than one element; this is a signature-wrapping pattern, so obtain the metadata again from the IdP", a.Value)
-				}
-				seen[a.Value] = true
+		if id, ok := attr(e, "ID"); ok {
+			if seen[id] {
+				return fail(ErrDuplicateID, "the ID %q appears on more than one element; this is a signature-wrapping pattern, so obtain the metadata again from the IdP", id)
 			}
+			seen[id] = true
 		}
 		for _, c := range e.ChildElements() {
 			if err := walk(c); err != nil {

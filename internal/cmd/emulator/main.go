@@ -53,10 +53,10 @@ func (l *listFlag) Set(v string) error {
 }
 
 type config struct {
-	listen, state, urlFile, team, publicSCIM string
-	tokens, readTokens, accounts, zones      listFlag
-	controls, allowRemote                    bool
-	latency                                  time.Duration
+	listen, state, urlFile, team, publicSCIM, tokenFile string
+	tokens, readTokens, accounts, zones                 listFlag
+	controls, allowRemote                               bool
+	latency                                             time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -64,12 +64,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "listen address; port 0 picks a free port")
-	fs.Var(&c.tokens, "token", "API token with write permission (repeatable or comma-separated); one is generated and logged if no token is given")
+	fs.Var(&c.tokens, "token", "API token with write permission (repeatable or comma-separated; other users see it in ps, so prefer -token-file); one is generated and logged if no token is given")
+	fs.StringVar(&c.tokenFile, "token-file", "", "file of API tokens with write permission, one per line, so that they stay off the command line")
 	fs.Var(&c.readTokens, "read-token", "API token with read permission (repeatable or comma-separated)")
 	fs.Var(&c.accounts, "account", "account ID (repeatable; default "+emulator.TestAccountID+")")
 	fs.Var(&c.zones, "zone", "zone ID, optionally zone=account (repeatable; the owner defaults to the first account)")
 	fs.StringVar(&c.state, "state", "", "state file, loaded at start and rewritten atomically after every change")
-	fs.BoolVar(&c.controls, "controls", false, "enable the /__emulator/ test controls (never on an exposed address)")
+	fs.BoolVar(&c.controls, "controls", false, "enable the /__emulator/ test controls, on loopback only (not with -allow-remote)")
 	fs.DurationVar(&c.latency, "latency", 0, "latency added to every API request")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback listen address")
 	fs.StringVar(&c.urlFile, "url-file", "", "also write the API URL to this file")
@@ -80,6 +81,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.controls && c.allowRemote {
+		return config{}, errors.New("-controls cannot be combined with -allow-remote: the controls read and replace " +
+			"all state, API tokens and SCIM secrets included, without any credential, so they are served on loopback only")
+	}
+	if c.tokenFile != "" {
+		b, err := os.ReadFile(c.tokenFile)
+		if err != nil {
+			return config{}, fmt.Errorf("reading -token-file: %w", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				c.tokens = append(c.tokens, line)
+			}
+		}
 	}
 	return c, nil
 }

@@ -15,12 +15,16 @@ import (
 func TestRunServesPrintsURLAndStops(t *testing.T) {
 	dir := t.TempDir()
 	urlFile := filepath.Join(dir, "url")
+	tokenFile := filepath.Join(dir, "tokens")
+	if err := os.WriteFile(tokenFile, []byte("\n  from-file  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-token", "w1,w2", "-read-token", "r", "-zone", "9a7806061c88ada191ed06f989cc3dac",
-			"-state", filepath.Join(dir, "state.json"), "-controls", "-url-file", urlFile}, pw, io.Discard)
+			"-state", filepath.Join(dir, "state.json"), "-controls", "-url-file", urlFile, "-token-file", tokenFile}, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -35,17 +39,19 @@ func TestRunServesPrintsURLAndStops(t *testing.T) {
 	if b, err := os.ReadFile(urlFile); err != nil || strings.TrimSpace(string(b)) != apiURL {
 		t.Fatalf("url file %q %v", b, err)
 	}
-	req, _ := http.NewRequest("GET", apiURL+"/zones/9a7806061c88ada191ed06f989cc3dac/access/identity_providers", nil)
-	req.Header.Set("Authorization", "Bearer r")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	for _, token := range []string{"r", "w2", "from-file"} {
+		req, _ := http.NewRequest("GET", apiURL+"/zones/9a7806061c88ada191ed06f989cc3dac/access/identity_providers", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("token %s: status %d", token, resp.StatusCode)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	resp, err = http.Get(strings.TrimSuffix(apiURL, "/client/v4") + "/__emulator/counters")
+	resp, err := http.Get(strings.TrimSuffix(apiURL, "/client/v4") + "/__emulator/counters")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +67,17 @@ func TestRunServesPrintsURLAndStops(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not stop")
+	}
+}
+
+func TestRunRefusesControlsWithAllowRemote(t *testing.T) {
+	err := run(context.Background(), []string{"-controls", "-allow-remote", "-listen", "127.0.0.1:0"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-controls cannot be combined with -allow-remote") {
+		t.Fatalf("run: %v", err)
+	}
+	err = run(context.Background(), []string{"-token-file", filepath.Join(t.TempDir(), "missing")}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-token-file") {
+		t.Fatalf("missing token file: %v", err)
 	}
 }
 
