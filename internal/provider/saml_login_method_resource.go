@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithImportState    = (*samlLoginMethodResource)(nil)
+	_ resource.ResourceWithIdentity       = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*samlLoginMethodResource)(nil)
 )
@@ -36,6 +37,10 @@ const samlLoginMethodType = "zerotrust_saml_login_method"
 
 func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
+}
+
+func (r *samlLoginMethodResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = loginMethodIdentitySchema("login method")
 }
 
 func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -71,6 +76,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, created.ID, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -97,6 +103,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(state.readFrom(ctx, idp, nil)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
+	setIdentity(ctx, resp.Identity, scope, idp.ID, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -133,6 +140,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	}
 	resp.Diagnostics.Append(plan.readFrom(ctx, updated, certs)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -150,7 +158,7 @@ func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	scope, id, err := parseImportID(req.ID, r.data)
+	scope, id, err := importTarget(ctx, req, r.data)
 	if err != nil {
 		addImportError(&resp.Diagnostics, err)
 		return
@@ -160,4 +168,5 @@ func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_http"), false)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }
