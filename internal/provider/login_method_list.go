@@ -164,12 +164,13 @@ func leftOutWarning(sel loginmethod.Selection, scope client.Scope, resourceType 
 	if sel.ReadOnly > 0 {
 		parts = append(parts, fmt.Sprintf("%d read-only SAML (marked read_only by Cloudflare)", sel.ReadOnly))
 	}
-	what := "login methods match"
+	format := "%d more login methods in %s match, but %s cannot manage them, so they are not listed: %s. " +
+		"Manage them with the official Cloudflare provider."
 	if sel.LeftOut() == 1 {
-		what = "login method matches"
+		format = "%d more login method in %s matches, but %s cannot manage it, so it is not listed: %s. " +
+			"Manage it with the official Cloudflare provider."
 	}
-	return fmt.Sprintf("%d more %s in %s that %s cannot manage, so they are not listed: %s. Manage them with the "+
-		"official Cloudflare provider.", sel.LeftOut(), what, scope, resourceType, joinAnd(parts))
+	return fmt.Sprintf(format, sel.LeftOut(), scope, resourceType, joinAnd(parts))
 }
 
 // joinAnd joins "a", "b" and "c" as "a, b and c".
