@@ -331,3 +331,34 @@ func BenchmarkListLoginMethods(b *testing.B) {
 	}
 	b.ReportMetric(float64(lists)/float64(b.N), "list-requests/op")
 }
+
+// A list block's config is validated like a resource's: account_id and zone_id conflict, and a broken
+// pattern fails `terraform validate -query` on name_regex.
+func TestLoginMethodList_validation(t *testing.T) {
+	t.Parallel()
+	f := newListFixture(t)
+	p := protocol(t, f.emu)
+	for _, tc := range []struct {
+		config map[string]tftypes.Value
+		want   string
+	}{
+		{map[string]tftypes.Value{"account_id": str(f.emu.AccountID), "zone_id": str(f.emu.ZoneID)}, "Invalid Attribute Combination"},
+		{map[string]tftypes.Value{"name_regex": str("(")}, "Invalid Regular Expression"},
+		{map[string]tftypes.Value{"name_regex": str("^JumpCloud"), "scim_enabled": boolean(false)}, ""},
+	} {
+		for _, typeName := range []string{samlLoginMethodType, scimConfigType} {
+			resp, err := p.srv.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
+				TypeName: typeName, Config: p.value(p.schema.ListResourceSchemas[typeName].ValueType(), tc.config)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range resp.Diagnostics {
+				got = append(got, d.Summary)
+			}
+			if strings.Join(got, "; ") != tc.want {
+				t.Errorf("%s %v: diagnostics %q, want %q", typeName, tc.config, got, tc.want)
+			}
+		}
+	}
+}

@@ -129,8 +129,9 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"refresh_by_list": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Serve refreshes of login methods and SCIM configs from one paginated list per scope " +
-					"instead of one request per resource. Defaults to `true`; set `false` to read each resource on its own.",
+				MarkdownDescription: "Serve refreshes of login methods and SCIM configs, and the `list` blocks of `terraform query`, " +
+					"from one paginated list per scope instead of one request per resource (and per `list` block). Defaults to `true`; " +
+					"set `false` to read each resource on its own.",
 			},
 		},
 	}
