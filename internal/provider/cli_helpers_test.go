@@ -22,6 +22,16 @@ import (
 // providerSource is the address every example declares in required_providers.
 const providerSource = "zerotrust-tf/zerotrust"
 
+// requiredProvidersTF declares the provider under its address, for configurations the tests write.
+const requiredProvidersTF = `terraform {
+  required_providers {
+    zerotrust = {
+      source = "` + providerSource + `"
+    }
+  }
+}
+`
+
 // providerBuild is the provider binary, built once per suite run by the first test that needs it and
 // removed by TestMain.
 var providerBuild struct {

@@ -130,14 +130,7 @@ func checkExample(t *testing.T, cli, cliConfig, dir, name string, v exampleVaria
 	tmp := t.TempDir()
 	copyExample(t, dir, tmp, files)
 	if len(v.base) == 0 {
-		if err := os.WriteFile(filepath.Join(tmp, "providers.tf"), []byte(`terraform {
-  required_providers {
-    zerotrust = {
-      source = "`+providerSource+`"
-    }
-  }
-}
-`), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, "providers.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -67,20 +67,7 @@ func TestIdentity_zone(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
-	cfg := e.provider() + `
-resource "zerotrust_saml_login_method" "jumpcloud" {
-  zone_id         = "` + e.emu.ZoneID + `"
-  name            = "JumpCloud"
-  issuer_url      = "https://idp.example.com/metadata"
-  sso_target_url  = "https://idp.example.com/sso"
-  idp_public_cert = ` + hclString(cert.PEM) + `
-}
-
-resource "zerotrust_scim_config" "jumpcloud" {
-  zone_id         = "` + e.emu.ZoneID + `"
-  login_method_id = zerotrust_saml_login_method.jumpcloud.id
-}
-`
+	cfg := zoneConfig(e, cert, "")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},

@@ -25,14 +25,7 @@ func TestProviderSchemaJSONMatchesTheCLI(t *testing.T) {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	cliConfig := devOverrides(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`terraform {
-  required_providers {
-    zerotrust = {
-      source = "`+providerSource+`"
-    }
-  }
-}
-`), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer

@@ -140,37 +140,17 @@ func (q *queryBench) writeQueryConfig() error {
 	if err := os.MkdirAll(q.dir, 0o755); err != nil {
 		return err
 	}
-	mirror, err := filepath.Abs(q.o.mirror)
-	if err != nil {
+	if err := q.writeMirrorRC(); err != nil {
 		return err
 	}
-	q.rc = filepath.Join(q.dir, "terraformrc")
-	rc := fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
-  }
-}
-`, mirror)
-	main := fmt.Sprintf(`terraform {
-  required_providers {
-    zerotrust = {
-      source  = "zerotrust-tf/zerotrust"
-      version = %q
-    }
-  }
-}
-
+	main := q.terraformBlock() + fmt.Sprintf(`
 # The API token comes from CLOUDFLARE_API_TOKEN.
 provider "zerotrust" {
   base_url   = %q
   account_id = %q
 }
-`, q.o.version, q.url+"/client/v4", benchAccount)
-	for name, body := range map[string]string{"terraformrc": rc, "main.tf": main, "import.tfquery.hcl": queryFile} {
+`, q.url+"/client/v4", benchAccount)
+	for name, body := range map[string]string{"main.tf": main, "import.tfquery.hcl": queryFile} {
 		if err := os.WriteFile(filepath.Join(q.dir, name), []byte(body), 0o644); err != nil {
 			return err
 		}
