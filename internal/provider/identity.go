@@ -62,6 +62,17 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, scope cl
 	diags.Append(workaround.SetIdentity(ctx, identity, newLoginMethodIdentity(scope, id))...)
 }
 
+// keepIdentity sets the identity of a read that does not reach the API, or finds the login method gone,
+// from the scope and ID the state holds. The framework wants an identity after every read without an
+// error, even one that removes the resource, and Terraform before 1.12 sends none to keep. An identity
+// Terraform sent is left as it is.
+func keepIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, accountID, zoneID, id types.String, diags *diag.Diagnostics) {
+	if identity == nil || !identity.Raw.IsFullyNull() || !isSet(id) || (!isSet(accountID) && !isSet(zoneID)) {
+		return
+	}
+	diags.Append(workaround.SetIdentity(ctx, identity, loginMethodIdentityModel{AccountID: accountID, ZoneID: zoneID, ID: id})...)
+}
+
 // importTarget reads which login method an import names: an import ID (`terraform import`, an import
 // block's id) in any of the forms parseImportID accepts, or an import block's identity (Terraform 1.12+).
 func importTarget(ctx context.Context, req resource.ImportStateRequest, d *providerData) (client.Scope, string, error) {

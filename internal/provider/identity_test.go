@@ -151,3 +151,31 @@ func TestIdentity_setOnReadOfStateWithoutOne(t *testing.T) {
 		}
 	}
 }
+
+// A read that finds the login method gone removes the resource without an error, also from state with
+// no identity (any state on Terraform before 1.12): the framework wants an identity even then.
+func TestIdentity_readOfAGoneLoginMethodWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	seeded := e.seedSAML(t, "JumpCloud", validCert(t), emulator.SCIMConfig{Enabled: true})
+	if !e.emu.Delete(e.emu.AccountScope(), seeded.ID) {
+		t.Fatal("the emulator did not delete the login method")
+	}
+	p := protocol(t, e.emu)
+	for _, tc := range []struct {
+		typeName string
+		state    map[string]tftypes.Value
+	}{
+		{samlLoginMethodType, map[string]tftypes.Value{"id": str(seeded.ID), "account_id": str(e.emu.AccountID), "allow_http": boolean(false)}},
+		{scimConfigType, map[string]tftypes.Value{"id": str(seeded.ID), "login_method_id": str(seeded.ID), "account_id": str(e.emu.AccountID)}},
+	} {
+		resType := p.schema.ResourceSchemas[tc.typeName].ValueType()
+		resp, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: tc.typeName, CurrentState: p.value(resType, tc.state)})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			t.Fatalf("%s: reading a gone login method: %v %v", tc.typeName, err, resp.Diagnostics)
+		}
+		if v, err := resp.NewState.Unmarshal(resType); err != nil || !v.IsNull() {
+			t.Errorf("%s: the state after reading a gone login method is %v (%v), want none", tc.typeName, v, err)
+		}
+	}
+}

@@ -84,12 +84,14 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
 	if !ok {
+		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
 	idp, err := r.data.store.Get(ctx, scope, state.ID.ValueString())
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
+		setIdentity(ctx, resp.Identity, scope, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	if err != nil {

@@ -88,6 +88,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read SCIM Config", state.AccountID, state.ZoneID)
 	if !ok {
+		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
 	id := state.LoginMethodID.ValueString()
@@ -98,6 +99,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "the login method of the SCIM config is gone; removing the SCIM config from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
+		setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 		return
 	}
 	if err != nil {
