@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates docs/ with tfplugindocs from the provider's schema, templates/ and examples/, offline.
+# Regenerates docs/ with tfplugindocs from the provider's schema, templates/ and examples/, offline, and the
+# same whatever CLI the machine has (or none).
 #
-# tfplugindocs would export the schema with the `terraform` on PATH, but Terraform 1.5.7 predates provider
-# functions and leaves them out of `providers schema -json`. So the schema is exported here with OpenTofu
-# (which has functions) from a local build of the provider, under the address tfplugindocs looks up
-# (registry.terraform.io/hashicorp/zerotrust), and handed over with --providers-schema. Nothing is
-# downloaded: the provider comes from a -plugin-dir.
+# tfplugindocs would export the schema with the `terraform` on PATH, but what a CLI exports depends on its
+# version: Terraform 1.5 leaves out provider functions, OpenTofu 1.11 list resources and resource
+# identities. So the schema comes from the provider itself: internal/cmd/providerschema asks its
+# GetProviderSchema and GetResourceIdentitySchemas and writes `terraform providers schema -json`'s format
+# under the address tfplugindocs looks up (registry.terraform.io/hashicorp/zerotrust), and it is handed
+# over with --providers-schema. The provider suite holds that output to each CLI's own export
+# (TestProviderSchemaJSONMatchesTheCLI).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-tofu="${TOFU:-$root/.tools/bin/tofu}"
 tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
 cd "$root"
 
@@ -17,22 +19,8 @@ cd "$root"
 build=".docs-build"
 rm -rf "$build"
 trap 'rm -rf "$root/$build"' EXIT
-plugin="$build/plugins/registry.terraform.io/hashicorp/zerotrust/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-mkdir -p "$plugin" "$build/work"
-go build -o "$plugin/terraform-provider-zerotrust_v0.0.1" .
-
-cat >"$build/work/main.tf" <<'HCL'
-terraform {
-  required_providers {
-    zerotrust = {
-      source = "registry.terraform.io/hashicorp/zerotrust"
-    }
-  }
-}
-HCL
-export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_CLI_CONFIG_FILE=/dev/null
-"$tofu" -chdir="$build/work" init -input=false -backend=false -plugin-dir="$root/$build/plugins" >/dev/null
-"$tofu" -chdir="$build/work" providers schema -json >"$build/schema.json"
+mkdir -p "$build"
+go run ./internal/cmd/providerschema >"$build/schema.json"
 
 go run ./scripts/docstemplates -schema "$build/schema.json" -in templates -out "$build/templates"
 

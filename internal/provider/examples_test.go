@@ -1,31 +1,27 @@
 package provider
 
 import (
-	"bytes"
-	"context"
-	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
-// providerSource is the address every example declares in required_providers.
-const providerSource = "zerotrust-tf/zerotrust"
-
-// TestExamples checks every directory under examples/ that holds .tf files, whatever exists on this
-// branch: it is `fmt -check` clean, declares the provider as zerotrust-tf/zerotrust, and passes
-// `validate` with the provider built from this tree (dev_overrides, so nothing is downloaded). It runs on
-// the suite's CLI, so `make test` checks the examples on Terraform and on OpenTofu. Directories that call
-// provider functions need a CLI that knows them (Terraform 1.8, OpenTofu 1.7) and are skipped, with the
-// reason, below that.
+// TestExamples checks every directory under examples/ that holds .tf or .tfquery.hcl files, whatever
+// exists on this branch: it is `fmt -check` clean, declares the provider as zerotrust-tf/zerotrust, and
+// passes `validate` with the provider built from this tree (dev_overrides, so nothing is downloaded). It
+// runs on the suite's CLI, so `make test` checks the examples on every CLI it runs. What a CLI cannot
+// read is left out, with the reason, and checked by a newer one:
+//   - provider function calls need Terraform 1.8 or OpenTofu 1.7;
+//   - import-by-identity.tf (an import block with identity) needs Terraform 1.12;
+//   - .tfquery.hcl files (list blocks for `terraform query`) need Terraform 1.14, where they are
+//     formatted and validated with `validate -query`.
+//
+// The import-by-*.tf files of a directory are alternatives: each is validated on its own with the
+// directory's other .tf files, since a resource may have only one import block.
 func TestExamples(t *testing.T) {
 	t.Parallel()
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
@@ -37,44 +33,124 @@ func TestExamples(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("no example directories found under examples/")
 	}
+	cliConfig := devOverrides(t)
+	can := cliFeatures(testCLI)
 
-	work := t.TempDir()
-	pluginDir := filepath.Join(work, "plugins")
-	buildProvider(t, root, pluginDir)
-	cliConfig := filepath.Join(work, "cli.tfrc")
-	writeDevOverrides(t, cliConfig, pluginDir)
-
-	functionsOK := cliSupportsFunctions(testCLI)
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel(root, dir)
-		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			t.Parallel()
-			src := readTF(t, dir)
-			if !functionsOK && strings.Contains(src, "provider::") {
-				t.Skipf("%s calls provider functions, which %s cannot parse (Terraform 1.8 or OpenTofu 1.7 needed); "+
-					"`make test-opentofu` validates it", rel, testCLI)
+		for _, v := range exampleVariants(t, dir) {
+			name := filepath.ToSlash(rel)
+			if v.importFile != "" {
+				name += "/" + v.importFile
 			}
-			if !regexp.MustCompile(`source\s*=\s*"` + regexp.QuoteMeta(providerSource) + `"`).MatchString(src) {
-				t.Errorf("%s does not declare required_providers { zerotrust = { source = %q } }", rel, providerSource)
-			}
-
-			// A copy, so that validate's working files never land in the source tree.
-			tmp := t.TempDir()
-			copyDir(t, dir, tmp)
-			runCLI(t, cli, cliConfig, tmp, "fmt", "-check", "-diff")
-			out, err := runCLIErr(cli, cliConfig, tmp, "validate", "-no-color")
-			if err != nil {
-				if m := regexp.MustCompile(`does not support\s+(resource type|data source)\s+"([^"]+)"`).FindStringSubmatch(out); m != nil {
-					t.Fatalf("%s uses %s %s, which this build of the provider does not have: the example is ahead of "+
-						"the code (the SCIM examples validate once zerotrust_scim_* are merged).\n%s", rel, m[1], m[2], out)
-				}
-				t.Fatalf("validate %s: %v\n%s", rel, err, out)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				checkExample(t, cli, cliConfig, dir, name, v, can)
+			})
+		}
 	}
 }
 
-// exampleDirs lists every directory under root with at least one .tf file, in a stable order.
+// cliCan says which example features the suite's CLI reads.
+type cliCan struct{ functions, identity, query bool }
+
+func cliFeatures(version string) cliCan {
+	return cliCan{
+		functions: cliAtLeast(version, "Terraform", 1, 8) || cliAtLeast(version, "OpenTofu", 1, 7),
+		identity:  cliAtLeast(version, "Terraform", 1, 12),
+		query:     cliAtLeast(version, "Terraform", 1, 14),
+	}
+}
+
+// exampleVariant is one validation of an example directory: its .tf files other than import-by-*.tf,
+// at most one import-by-*.tf, and its .tfquery.hcl files.
+type exampleVariant struct {
+	base       []string
+	importFile string
+	query      []string
+}
+
+func exampleVariants(t *testing.T, dir string) []exampleVariant {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v exampleVariant
+	var imports []string
+	for _, e := range entries {
+		switch n := e.Name(); {
+		case !e.Type().IsRegular():
+		case strings.HasSuffix(n, ".tfquery.hcl"):
+			v.query = append(v.query, n)
+		case strings.HasPrefix(n, "import-by-") && strings.HasSuffix(n, ".tf"):
+			imports = append(imports, n)
+		case strings.HasSuffix(n, ".tf"):
+			v.base = append(v.base, n)
+		}
+	}
+	if len(imports) == 0 {
+		return []exampleVariant{v}
+	}
+	variants := make([]exampleVariant, len(imports))
+	for i, imp := range imports {
+		variants[i] = v
+		variants[i].importFile = imp
+	}
+	return variants
+}
+
+func checkExample(t *testing.T, cli, cliConfig, dir, name string, v exampleVariant, can cliCan) {
+	files := append(slices.Clone(v.base), v.query...)
+	if v.importFile != "" {
+		files = append(files, v.importFile)
+	}
+	if v.importFile == "import-by-identity.tf" && !can.identity {
+		t.Skipf("%s imports by identity, which %s cannot parse (Terraform 1.12 needed); `make test-terraform-latest` validates it", name, testCLI)
+	}
+	if len(v.query) > 0 && !can.query {
+		files = slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, ".tfquery.hcl") })
+		if len(files) == 0 {
+			t.Skipf("%s holds only .tfquery.hcl files, which %s does not read (Terraform 1.14 needed); `make test-terraform-latest` validates it", name, testCLI)
+		}
+		t.Logf("%s: %s left out: %s does not read .tfquery.hcl files (Terraform 1.14 needed)", name, strings.Join(v.query, ", "), testCLI)
+	}
+	src := readFiles(t, dir, files)
+	if !can.functions && strings.Contains(src, "provider::") {
+		t.Skipf("%s calls provider functions, which %s cannot parse (Terraform 1.8 or OpenTofu 1.7 needed); "+
+			"`make test-opentofu` validates it", name, testCLI)
+	}
+	declares := regexp.MustCompile(`source\s*=\s*"` + regexp.QuoteMeta(providerSource) + `"`).MatchString(src)
+	if len(v.base) > 0 && !declares {
+		t.Errorf("%s does not declare required_providers { zerotrust = { source = %q } }", name, providerSource)
+	}
+
+	// A copy, so that validate's working files never land in the source tree. A directory of list blocks
+	// alone gets the required_providers block a .tf file next to it would hold.
+	tmp := t.TempDir()
+	copyExample(t, dir, tmp, files)
+	if len(v.base) == 0 {
+		if err := os.WriteFile(filepath.Join(tmp, "providers.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runCLI(t, cli, cliConfig, tmp, "fmt", "-check", "-diff")
+	args := []string{"validate", "-no-color"}
+	if len(v.query) > 0 && can.query {
+		args = append(args, "-query")
+	}
+	out, err := runCLIErr(cli, cliConfig, tmp, nil, args...)
+	if err != nil {
+		if m := regexp.MustCompile(`does not support\s+(resource type|data source|list resource type)\s+"([^"]+)"`).FindStringSubmatch(out); m != nil {
+			t.Fatalf("%s uses %s %s, which this build of the provider does not have: the example is ahead of "+
+				"the code.\n%s", name, m[1], m[2], out)
+		}
+		t.Fatalf("validate %s: %v\n%s", name, err, out)
+	}
+}
+
+// exampleDirs lists every directory under root with at least one .tf or .tfquery.hcl file, in a stable
+// order.
 func exampleDirs(t *testing.T, root string) []string {
 	t.Helper()
 	var dirs []string
@@ -85,7 +161,7 @@ func exampleDirs(t *testing.T, root string) []string {
 		if d.IsDir() && (d.Name() == ".terraform" || strings.HasPrefix(d.Name(), ".")) && path != root {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), ".tfquery.hcl")) {
 			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
 				dirs = append(dirs, dir)
 			}
@@ -99,62 +175,12 @@ func exampleDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
-// buildProvider compiles the provider under test into dir, the way a release names it.
-func buildProvider(t *testing.T, root, dir string) {
+// readFiles returns the named files of dir, concatenated.
+func readFiles(t *testing.T, dir string, names []string) string {
 	t.Helper()
-	name := "terraform-provider-zerotrust"
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, name), ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-}
-
-// writeDevOverrides points both registries' address of the provider at the local build. Anything else an
-// example needed would have to be downloaded, and fails instead: examples use only this provider.
-func writeDevOverrides(t *testing.T, path, pluginDir string) {
-	t.Helper()
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/%[1]s" = %[2]q
-    "registry.opentofu.org/%[1]s" = %[2]q
-  }
-}
-`, providerSource, pluginDir)
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// cliSupportsFunctions reports whether a `<cli> version` first line names a CLI with provider functions.
-func cliSupportsFunctions(version string) bool {
-	m := regexp.MustCompile(`v(\d+)\.(\d+)`).FindStringSubmatch(version)
-	if m == nil {
-		return false
-	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	need := 8 // Terraform 1.8
-	if strings.HasPrefix(version, "OpenTofu") {
-		need = 7 // OpenTofu 1.7
-	}
-	return major > 1 || (major == 1 && minor >= need)
-}
-
-func readTF(t *testing.T, dir string) string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b strings.Builder
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,49 +190,26 @@ func readTF(t *testing.T, dir string) string {
 	return b.String()
 }
 
-// copyDir copies the regular files of src (not its subdirectories: each is an example of its own) into dst.
-func copyDir(t *testing.T, src, dst string) {
+// copyExample copies the configuration files named in files, and every other regular file that is not
+// configuration (metadata XML, scripts), of src into dst. Subdirectories are examples of their own.
+func copyExample(t *testing.T, src, dst string, files []string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
+		n := e.Name()
+		config := strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tfquery.hcl")
+		if !e.Type().IsRegular() || (config && !slices.Contains(files, n)) {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		data, err := os.ReadFile(filepath.Join(src, n))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, n), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-}
-
-func runCLI(t *testing.T, cli, cliConfig, dir string, args ...string) {
-	t.Helper()
-	if out, err := runCLIErr(cli, cliConfig, dir, args...); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(cli), strings.Join(args, " "), err, out)
-	}
-}
-
-// runCLIErr runs the CLI in dir with only the dev_overrides configuration and no inherited TF_* settings.
-func runCLIErr(cli, cliConfig, dir string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cli, args...)
-	cmd.Dir = dir
-	env := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_DATA_DIR=" + filepath.Join(dir, ".terraform")}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
 }

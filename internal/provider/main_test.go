@@ -35,7 +35,9 @@ func TestMain(m *testing.M) {
 	version := strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0]
 	fmt.Printf("provider suite CLI: %s (%s)\n", version, cli)
 	testCLI = version
-	os.Exit(m.Run())
+	code := m.Run()
+	removeProviderBuild()
+	os.Exit(code)
 }
 
 // testCLI is the first line of `<cli> version`, e.g. "Terraform v1.5.7" or "OpenTofu v1.11.3".

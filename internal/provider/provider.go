@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,6 +29,7 @@ var (
 	_ provider.Provider                   = (*zeroTrustProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*zeroTrustProvider)(nil)
 	_ provider.ProviderWithFunctions      = (*zeroTrustProvider)(nil)
+	_ provider.ProviderWithListResources  = (*zeroTrustProvider)(nil)
 )
 
 type zeroTrustProvider struct {
@@ -132,8 +134,9 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"refresh_by_list": schema.BoolAttribute{
 				Optional: true,
-				MarkdownDescription: "Serve refreshes of login methods and SCIM configs from one paginated list per scope " +
-					"instead of one request per resource. Defaults to `true`; set `false` to read each resource on its own.",
+				MarkdownDescription: "Serve refreshes of login methods and SCIM configs, and the `list` blocks of `terraform query`, " +
+					"from one paginated list per scope instead of one request per resource (and per `list` block). Defaults to `true`; " +
+					"set `false` to read each resource on its own.",
 			},
 		},
 	}
@@ -160,6 +163,7 @@ func (p *zeroTrustProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *zeroTrustProvider) userAgent() string {
@@ -170,6 +174,14 @@ func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		func() resource.Resource { return &samlLoginMethodResource{now: p.now, metadata: p.metadata} },
 		NewSCIMConfigResource,
+	}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform 1.14+): one per resource type.
+func (p *zeroTrustProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		func() list.ListResource { return &samlLoginMethodList{} },
+		func() list.ListResource { return &scimConfigList{} },
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithImportState    = (*samlLoginMethodResource)(nil)
+	_ resource.ResourceWithIdentity       = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*samlLoginMethodResource)(nil)
 )
@@ -36,6 +37,10 @@ const samlLoginMethodType = "zerotrust_saml_login_method"
 
 func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
+}
+
+func (r *samlLoginMethodResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = loginMethodIdentitySchema("login method")
 }
 
 func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -71,6 +76,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, created.ID, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -78,12 +84,14 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
 	if !ok {
+		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
 	idp, err := r.data.store.Get(ctx, scope, state.ID.ValueString())
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
+		setIdentity(ctx, resp.Identity, scope, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	if err != nil {
@@ -97,6 +105,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(state.readFrom(ctx, idp, nil)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
+	setIdentity(ctx, resp.Identity, scope, idp.ID, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -133,6 +142,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	}
 	resp.Diagnostics.Append(plan.readFrom(ctx, updated, certs)...)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }
 
 func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -150,7 +160,7 @@ func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	scope, id, err := parseImportID(req.ID, r.data)
+	scope, id, err := importTarget(ctx, req, r.data)
 	if err != nil {
 		addImportError(&resp.Diagnostics, err)
 		return
@@ -160,4 +170,5 @@ func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_http"), false)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }

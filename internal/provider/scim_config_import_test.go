@@ -41,21 +41,7 @@ func TestSCIMConfig_zoneScopedImport(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
-	cfg := e.provider() + `
-resource "zerotrust_saml_login_method" "jumpcloud" {
-  zone_id         = "` + e.emu.ZoneID + `"
-  name            = "JumpCloud"
-  issuer_url      = "https://idp.example.com/metadata"
-  sso_target_url  = "https://idp.example.com/sso"
-  idp_public_cert = ` + hclString(cert.PEM) + `
-}
-
-resource "zerotrust_scim_config" "jumpcloud" {
-  zone_id          = "` + e.emu.ZoneID + `"
-  login_method_id  = zerotrust_saml_login_method.jumpcloud.id
-  user_deprovision = true
-}
-`
+	cfg := zoneConfig(e, cert, `  user_deprovision = true`)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{

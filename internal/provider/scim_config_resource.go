@@ -19,6 +19,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*scimConfigResource)(nil)
 	_ resource.ResourceWithImportState    = (*scimConfigResource)(nil)
+	_ resource.ResourceWithIdentity       = (*scimConfigResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*scimConfigResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*scimConfigResource)(nil)
 )
@@ -32,6 +33,10 @@ func NewSCIMConfigResource() resource.Resource { return &scimConfigResource{} }
 
 func (r *scimConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_config"
+}
+
+func (r *scimConfigResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = loginMethodIdentitySchema("login method whose SCIM settings these are")
 }
 
 func (r *scimConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -75,6 +80,7 @@ func (r *scimConfigResource) Create(ctx context.Context, req resource.CreateRequ
 			"was repeated, or SCIM had been enabled before, so the API returned the secret redacted")
 	}
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }
 
 func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -82,6 +88,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
 	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read SCIM Config", state.AccountID, state.ZoneID)
 	if !ok {
+		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
 	id := state.LoginMethodID.ValueString()
@@ -92,6 +99,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "the login method of the SCIM config is gone; removing the SCIM config from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
+		setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 		return
 	}
 	if err != nil {
@@ -102,6 +110,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
 	state.readFrom(idp)
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
+	setIdentity(ctx, resp.Identity, scope, idp.ID, &resp.Diagnostics)
 }
 
 func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -132,6 +141,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 				fmt.Sprintf("The SCIM settings of login method %s were applied, but regenerating its secret failed: %s. "+
 					"Apply again to regenerate it.", id, err))
 			resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+			setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 			return
 		}
 		plan.Secret = types.StringValue(secret)
@@ -143,6 +153,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 			"before this resource managed it)")
 	}
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 }
 
 // apply writes the planned SCIM settings into the login method through its read-modify-write cycle. It
@@ -208,7 +219,7 @@ func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *scimConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	scope, id, err := parseImportID(req.ID, r.data)
+	scope, id, err := importTarget(ctx, req, r.data)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Import SCIM Config", err.Error())
 		return
@@ -218,6 +229,7 @@ func (r *scimConfigResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("login_method_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
+	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
 	resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
 		"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
 			"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+

@@ -28,6 +28,25 @@ resource "zerotrust_scim_config" "jumpcloud" {
 ` + strings.Join(extra, "\n")
 }
 
+// zoneConfig is a zone-scoped SAML login method and its SCIM config (scimBody inside its block).
+func zoneConfig(e *testEnv, cert testCert, scimBody string) string {
+	return e.provider() + `
+resource "zerotrust_saml_login_method" "jumpcloud" {
+  zone_id         = "` + e.emu.ZoneID + `"
+  name            = "JumpCloud"
+  issuer_url      = "https://idp.example.com/metadata"
+  sso_target_url  = "https://idp.example.com/sso"
+  idp_public_cert = ` + hclString(cert.PEM) + `
+}
+
+resource "zerotrust_scim_config" "jumpcloud" {
+  zone_id         = "` + e.emu.ZoneID + `"
+  login_method_id = zerotrust_saml_login_method.jumpcloud.id
+` + scimBody + `
+}
+`
+}
+
 // jumpCloud stands in for JumpCloud's SCIM client: it pushes users and groups to the SCIM endpoint
 // the provider exposes, authenticated with the secret the provider captured.
 type jumpCloud struct {

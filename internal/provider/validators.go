@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -24,5 +25,24 @@ func (certBundleValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 	if _, err := parseCertificates(req.ConfigValue.ValueString()); err != nil {
 		invalidCertificate(&resp.Diagnostics, req.Path, err)
+	}
+}
+
+// regexpValidator checks that a string is an RE2 regular expression. Null and unknown values are skipped.
+type regexpValidator struct{}
+
+func (regexpValidator) Description(context.Context) string {
+	return "value must be a regular expression in RE2 syntax"
+}
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
+			"The value is not a regular expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax): "+err.Error()+".")
 	}
 }

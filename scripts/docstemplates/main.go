@@ -1,7 +1,7 @@
 // Command docstemplates copies templates/ for tfplugindocs, leaving out the templates of resources, data
-// sources and functions the provider schema does not have. templates/ may run ahead of the code on a
-// branch (the SCIM templates before the SCIM resources are merged); tfplugindocs would otherwise render
-// such a template without its schema into a broken page. Every template left out is named on stderr.
+// sources, list resources and functions the provider schema does not have. templates/ may run ahead of
+// the code on a branch (the SCIM templates before the SCIM resources are merged); tfplugindocs would
+// otherwise render such a template without its schema into a broken page. Every template left out is named on stderr.
 //
 // Usage: go run ./scripts/docstemplates -schema schema.json -in templates -out build/templates
 package main
@@ -19,9 +19,10 @@ import (
 // providerSchemas is the part of `terraform providers schema -json` this command reads.
 type providerSchemas struct {
 	ProviderSchemas map[string]struct {
-		ResourceSchemas   map[string]json.RawMessage `json:"resource_schemas"`
-		DataSourceSchemas map[string]json.RawMessage `json:"data_source_schemas"`
-		Functions         map[string]json.RawMessage `json:"functions"`
+		ResourceSchemas     map[string]json.RawMessage `json:"resource_schemas"`
+		DataSourceSchemas   map[string]json.RawMessage `json:"data_source_schemas"`
+		ListResourceSchemas map[string]json.RawMessage `json:"list_resource_schemas"`
+		Functions           map[string]json.RawMessage `json:"functions"`
 	} `json:"provider_schemas"`
 }
 
@@ -52,6 +53,7 @@ func run(schemaPath, in, out, prefix string) error {
 	known := map[string]map[string]json.RawMessage{}
 	for _, p := range s.ProviderSchemas {
 		known["resources"], known["data-sources"], known["functions"] = p.ResourceSchemas, p.DataSourceSchemas, p.Functions
+		known["list-resources"] = p.ListResourceSchemas
 	}
 
 	return filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {

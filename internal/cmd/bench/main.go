@@ -34,6 +34,9 @@ type options struct {
 	keepGoing  bool
 	skipRLimit bool
 	loadStart  string
+	// query selects the query mode (query.go) instead of the plan benchmark.
+	query      bool
+	queryOther int
 }
 
 func main() {
@@ -55,6 +58,8 @@ func main() {
 	flag.IntVar(&o.changePct, "change-percent", 5, "percentage of login methods changed in the dashboard")
 	flag.BoolVar(&o.skipRLimit, "skip-rate-limited", false, "skip the runs with the default client rate limit: an apply at every N and the no-change plans of -rate-limited-n and -rate-limited-off-n")
 	flag.StringVar(&o.command, "command", "make bench", "command recorded in the report")
+	flag.BoolVar(&o.query, "query", false, "measure importing an account with `terraform query` (Terraform 1.14+) instead: N (the last of -n) SAML login methods; see query.go")
+	flag.IntVar(&o.queryOther, "other", 20, "with -query: login methods of other types in the account")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -73,7 +78,11 @@ func main() {
 		_, err := os.Stat(filepath.Join("internal", "provider", "scim_config_resource.go"))
 		o.scim = err == nil
 	}
-	if err := run(o); err != nil {
+	do := run
+	if o.query {
+		do = runQuery
+	}
+	if err := do(o); err != nil {
 		log.Fatal(err)
 	}
 }

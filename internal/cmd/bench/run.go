@@ -182,33 +182,10 @@ func (b *bench) writeConfig() error {
 	if err := os.MkdirAll(b.dir, 0o755); err != nil {
 		return err
 	}
-	mirror, err := filepath.Abs(b.o.mirror)
-	if err != nil {
+	if err := b.writeMirrorRC(); err != nil {
 		return err
 	}
-	b.rc = filepath.Join(b.dir, "terraformrc")
-	rc := fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
-  }
-}
-`, mirror)
-	if err := os.WriteFile(b.rc, []byte(rc), 0o644); err != nil {
-		return err
-	}
-	main := fmt.Sprintf(`terraform {
-  required_providers {
-    zerotrust = {
-      source  = "zerotrust-tf/zerotrust"
-      version = %q
-    }
-  }
-}
-
+	main := b.terraformBlock() + fmt.Sprintf(`
 variable "methods" {
   type = map(object({ name = string, metadata = string }))
 }
@@ -230,7 +207,7 @@ provider "zerotrust" {
   rate_limit      = var.rate_limit
   refresh_by_list = var.refresh_by_list
 }
-`, b.o.version, b.url+"/client/v4", benchAccount)
+`, b.url+"/client/v4", benchAccount)
 	resources, err := b.writeResources()
 	if err != nil {
 		return err
@@ -244,6 +221,39 @@ provider "zerotrust" {
 		return err
 	}
 	return os.WriteFile(filepath.Join(b.dir, "terraform.tfvars.json"), vars, 0o644)
+}
+
+// terraformBlock requires the provider version in the mirror.
+func (b *bench) terraformBlock() string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    zerotrust = {
+      source  = "zerotrust-tf/zerotrust"
+      version = %q
+    }
+  }
+}
+`, b.o.version)
+}
+
+// writeMirrorRC writes the CLI configuration that installs the provider from the mirror, as b.rc.
+func (b *bench) writeMirrorRC() error {
+	mirror, err := filepath.Abs(b.o.mirror)
+	if err != nil {
+		return err
+	}
+	b.rc = filepath.Join(b.dir, "terraformrc")
+	rc := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+  }
+}
+`, mirror)
+	return os.WriteFile(b.rc, []byte(rc), 0o644)
 }
 
 // tf runs the CLI in the working directory and returns its combined output; a non-zero exit other than

@@ -24,7 +24,8 @@ import (
 //	GetPlan(ctx, req.Plan, &plan)     instead of req.Plan.Get(ctx, &plan)
 //	SetState(ctx, &resp.State, plan)  instead of resp.State.Set(ctx, plan)
 //
-// Every model of the provider goes through them: the resources', the data sources' and the provider
+// Every model of the provider goes through them: the resources' (and their identities'), the data
+// sources', the list resources' (a listing of 500 login methods sets 1,000 models) and the provider
 // block's. A model is a struct whose fields are all attr.Value types with a tfsdk tag naming a top-level
 // attribute of the schema, and which covers every attribute, the rules the framework enforces for Get
 // and Set. The provider's TestModelCodecMatchesFramework checks each of its models against the
@@ -197,6 +198,29 @@ func SetState(ctx context.Context, s *tfsdk.State, model any) diag.Diagnostics {
 	v, diags := encodeModel(ctx, s.Schema, model)
 	if !diags.HasError() {
 		s.Raw = v
+	}
+	return diags
+}
+
+// GetIdentity is identity.Get(ctx, target).
+func GetIdentity(ctx context.Context, identity tfsdk.ResourceIdentity, target any) diag.Diagnostics {
+	return decodeModel(ctx, identity.Schema, identity.Raw, target)
+}
+
+// SetIdentity is identity.Set(ctx, model).
+func SetIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, model any) diag.Diagnostics {
+	v, diags := encodeModel(ctx, identity.Schema, model)
+	if !diags.HasError() {
+		identity.Raw = v
+	}
+	return diags
+}
+
+// SetResource is r.Set(ctx, model), for the resource objects of list results.
+func SetResource(ctx context.Context, r *tfsdk.Resource, model any) diag.Diagnostics {
+	v, diags := encodeModel(ctx, r.Schema, model)
+	if !diags.HasError() {
+		r.Raw = v
 	}
 	return diags
 }

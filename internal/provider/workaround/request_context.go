@@ -25,15 +25,29 @@ import (
 // then this file can go.
 func ProtocolServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(p())()}
+		// The framework's server serves list resources too (terraform-plugin-framework v1.19 always does).
+		return releasingServer{providerserver.NewProtocol6(p())().(frameworkServer)}
 	}
 }
 
-// releasingServer passes every request that comes once per resource, data source or function call to the
-// framework with a releasable context. The others (schema, provider configuration, stop) come a few times
-// per run and pass as they are.
-type releasingServer struct {
+// frameworkServer is what the wrapper passes on: the protocol, and the list resources of `terraform
+// query`, whose RPCs terraform-plugin-go v0.31 keeps outside tfprotov6.ProviderServer for now
+// (tfprotov6.ProviderServerWithListResource). Without them here the wrapper would hide them, and
+// Terraform would report "Provider ValidateListResourceConfig Not Implemented". The provider has no
+// actions or state stores, the other RPCs outside ProviderServer; they would need the same.
+type frameworkServer interface {
 	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
+var _ tfprotov6.ProviderServerWithListResource = releasingServer{}
+
+// releasingServer passes every request that comes once per resource, data source or function call to the
+// framework with a releasable context. The others (schema, provider configuration, stop, and a list
+// block's listing, which comes once per block and streams its results after the call returned) pass as
+// they are.
+type releasingServer struct {
+	frameworkServer
 }
 
 // released calls the framework with a context that is released when the call returns.
@@ -44,39 +58,39 @@ func released[Req, Resp any](ctx context.Context, req Req, call func(context.Con
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return released(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return released(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadResource)
+	return released(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+	return released(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return released(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.ImportResourceState)
+	return released(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return released(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s releasingServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	return released(ctx, req, s.ProviderServer.CallFunction)
+	return released(ctx, req, s.frameworkServer.CallFunction)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadDataSource)
+	return released(ctx, req, s.frameworkServer.ReadDataSource)
 }
 
 // releasableContext forwards to a request's context until release, then behaves as context.Background:

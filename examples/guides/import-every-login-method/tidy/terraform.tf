@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    zerotrust = {
+      source = "zerotrust-tf/zerotrust"
+    }
+  }
+}
