@@ -57,6 +57,25 @@ func (e *storeEnv) changeInDashboard(t *testing.T, id string) {
 	}
 }
 
+// wantReadBeforeChange changes the login method in the dashboard, then through the store, and checks that
+// the store read it first (one GET), so the dashboard's change and the login method's name are kept.
+func (e *storeEnv) wantReadBeforeChange(t *testing.T, id string) {
+	t.Helper()
+	e.changeInDashboard(t, id)
+	gets := e.count(routeGet)
+	if _, err := e.store.Modify(t.Context(), e.scope, id, enableSCIM(client.IdentityUpdateAutomatic)); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.count(routeGet) - gets; got != 1 {
+		t.Errorf("the change sent %d GETs, want 1: it did not read the login method first", got)
+	}
+	live := e.live(t, id)
+	if live.Name != "JumpCloud" || live.Config.EmailAttributeName != "from-the-dashboard" || live.SCIMConfig.IdentityUpdateBehavior != client.IdentityUpdateAutomatic {
+		t.Errorf("emulator holds %q with email_attribute_name %q, SCIM %+v: a stale copy was written back",
+			live.Name, live.Config.EmailAttributeName, live.SCIMConfig)
+	}
+}
+
 // rewriteAnswers changes the result of every answer to method before the client reads it.
 func (e *storeEnv) rewriteAnswers(method string, change func(result map[string]any)) {
 	hook := func(r *http.Request, resp *http.Response) *http.Response {
@@ -144,20 +163,23 @@ func TestStore_noCopyAfterAFailedWrite(t *testing.T) {
 		idp.SCIMConfig = &client.SCIMConfig{SeatDeprovision: true}
 		return nil
 	}
-	rename := func(idp *client.IdentityProvider) error { idp.Name = "renamed"; return nil }
+	addGroups := func(idp *client.IdentityProvider) error {
+		idp.Config.Attributes = []string{"email", "groups"}
+		return nil
+	}
 	for _, tc := range []struct {
 		name    string
 		faults  emulator.FaultConfig
 		change  func(*client.IdentityProvider) error
 		wantErr func(error) bool
 	}{
-		{"5xx, not applied", emulator.FaultConfig{ErrorRate: 1, ErrorStatus: 503, Routes: []string{routePut}}, rename,
+		{"5xx, not applied", emulator.FaultConfig{ErrorRate: 1, ErrorStatus: 503, Routes: []string{routePut}}, addGroups,
 			func(err error) bool { return err != nil && !client.IsValidation(err) }},
-		{"answer lost after the write", emulator.FaultConfig{LostResponseRate: 1, Routes: []string{routePut}}, rename,
+		{"answer lost after the write", emulator.FaultConfig{LostResponseRate: 1, Routes: []string{routePut}}, addGroups,
 			func(err error) bool { return err == nil }},
-		{"connection dropped", emulator.FaultConfig{DropRate: 1, Routes: []string{routePut}}, rename,
+		{"connection dropped", emulator.FaultConfig{DropRate: 1, Routes: []string{routePut}}, addGroups,
 			func(err error) bool { return err != nil }},
-		{"conflict", emulator.FaultConfig{ConflictRate: 1, Routes: []string{routePut}}, rename, client.IsConflict},
+		{"conflict", emulator.FaultConfig{ConflictRate: 1, Routes: []string{routePut}}, addGroups, client.IsConflict},
 		{"refused as invalid", emulator.FaultConfig{}, refuse, client.IsValidation},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -170,19 +192,7 @@ func TestStore_noCopyAfterAFailedWrite(t *testing.T) {
 				t.Fatalf("the failing write returned %v", err)
 			}
 			e.emu.SetFaults(emulator.FaultConfig{})
-			e.changeInDashboard(t, created.ID)
-
-			gets := e.count(routeGet)
-			if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); err != nil {
-				t.Fatal(err)
-			}
-			if got := e.count(routeGet) - gets; got != 1 {
-				t.Errorf("the change after the failed write sent %d GETs, want 1", got)
-			}
-			live := e.live(t, created.ID)
-			if live.Config.EmailAttributeName != "from-the-dashboard" || !live.SCIMConfig.Enabled {
-				t.Errorf("emulator holds email_attribute_name %q, SCIM %+v: the dashboard's change was reverted", live.Config.EmailAttributeName, live.SCIMConfig)
-			}
+			e.wantReadBeforeChange(t, created.ID)
 		})
 	}
 }
@@ -225,18 +235,7 @@ func TestStore_noCopyAfterInvalidation(t *testing.T) {
 				e.rewrite.Store(nil)
 			}
 			tc.invalidate(t, e, created.ID)
-			e.changeInDashboard(t, created.ID)
-
-			gets := e.count(routeGet)
-			if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateAutomatic)); err != nil {
-				t.Fatal(err)
-			}
-			if got := e.count(routeGet) - gets; got != 1 {
-				t.Errorf("the change sent %d GETs, want 1", got)
-			}
-			if live := e.live(t, created.ID); live.Config.EmailAttributeName != "from-the-dashboard" || live.Name != "JumpCloud" {
-				t.Errorf("emulator holds %q with email_attribute_name %q: a stale copy was written back", live.Name, live.Config.EmailAttributeName)
-			}
+			e.wantReadBeforeChange(t, created.ID)
 		})
 	}
 }
