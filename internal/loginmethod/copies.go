@@ -25,12 +25,13 @@ import (
 //  3. The answer confirmed the write: every field sent came back as sent (confirms). An answer that shows
 //     something else — the server changed what it was given, or the answer is not what we take it for — is
 //     not kept.
-//  4. Since it was recorded, no request of this store for the login method failed or had an unknown
-//     outcome (a PUT that failed may still have been applied), and it was not deleted nor its SCIM secret
-//     refreshed. Any of these drops the copy, and the next read-modify-write GETs.
+//  4. Since it was recorded, no write of this store to the login method failed or had an unknown outcome
+//     (a PUT that failed may still have been applied), no GET of its read-modify-write failed, and it was
+//     not deleted nor its SCIM secret refreshed. Any of these drops the copy; the next change GETs.
 //  5. Every read this process made since (the list of a refresh, a data source or an adoption, a GET)
 //     showed the login method as the copy does: a change made elsewhere that the provider sees drops it.
-//     So does a complete list without the login method.
+//     So does a complete list without the login method. A read that arrives while a PUT is in flight
+//     cannot be ordered with it, so the PUT's answer is then not kept either.
 //  6. It is at most copyMaxAge old. A store lives for one Terraform operation (Configure builds one for
 //     every plan and every apply), so a copy is never older than the apply that uses it.
 //
@@ -38,7 +39,9 @@ import (
 // the answer and before the PUT, that no read of this process saw, is reverted. With a GET that window is
 // the time from the GET to the PUT; with a copy it starts at the answer instead. In an apply that creates
 // a login method and its SCIM config it is the time Terraform takes to start the SCIM config after the
-// login method, for an object nobody outside knew the ID of until the POST answered. It is bounded by
+// login method, for an object nobody outside knew the ID of until the POST answered: under a second for
+// one login method, tens of seconds for hundreds (Terraform starts the SCIM configs after the creates
+// already waiting for a slot of -parallelism, so all login methods first). It is bounded by
 // copyMaxAge, and a GET-then-PUT already sends a PUT from a read that old: the client retries a PUT for up
 // to client.DefaultMaxRetryWait with the body built from the GET.
 //
