@@ -1,8 +1,10 @@
 package loginmethod
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
@@ -25,23 +27,66 @@ func clone(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
 // sameForWrite reports whether a PUT of b would change nothing that a PUT of a would not: it ignores
 // server-owned fields.
 func sameForWrite(a, b *client.IdentityProvider) bool {
-	strip := func(idp *client.IdentityProvider) string {
+	sa, errA := writable(a)
+	sb, errB := writable(b)
+	return errA == nil && errB == nil && bytes.Equal(sa, sb)
+}
+
+// writable encodes idp without the fields the server owns.
+func writable(idp *client.IdentityProvider) ([]byte, error) {
+	c, err := clone(idp)
+	if err != nil {
+		return nil, err
+	}
+	c.Config.RedirectURL = ""
+	if c.SCIMConfig != nil {
+		c.SCIMConfig.Secret, c.SCIMConfig.SCIMBaseURL = "", ""
+	}
+	return json.Marshal(c)
+}
+
+// confirms reports whether answer, the API's answer to a write of sent, shows what was sent: every key of
+// the request body comes back with the value sent, certificates compared by DER (the API may answer with
+// another text of the same certificate). The answer may add keys: those the server owns or fills in.
+func confirms(sent, answer *client.IdentityProvider) bool {
+	if !settingsOf(*sent).match(answer) {
+		return false
+	}
+	shape := func(idp *client.IdentityProvider) (any, error) {
 		c, err := clone(idp)
 		if err != nil {
-			return ""
+			return nil, err
 		}
-		c.Config.RedirectURL = ""
-		if c.SCIMConfig != nil {
-			c.SCIMConfig.Secret, c.SCIMConfig.SCIMBaseURL = "", ""
-		}
-		out, err := json.Marshal(c)
+		c.Config.IDPPublicCerts, c.Config.IDPPublicCert = nil, ""
+		b, err := writable(c)
 		if err != nil {
-			return ""
+			return nil, err
 		}
-		return string(out)
+		var v any
+		return v, json.Unmarshal(b, &v)
 	}
-	sa, sb := strip(a), strip(b)
-	return sa != "" && sa == sb
+	want, errW := shape(sent)
+	got, errG := shape(answer)
+	return errW == nil && errG == nil && contains(got, want)
+}
+
+// contains reports whether every key of the JSON value want is in got with the same value; values other
+// than objects must be equal.
+func contains(got, want any) bool {
+	w, ok := want.(map[string]any)
+	if !ok {
+		return reflect.DeepEqual(got, want)
+	}
+	g, ok := got.(map[string]any)
+	if !ok {
+		return false
+	}
+	for k, wv := range w {
+		if gv, ok := g[k]; !ok || !contains(gv, wv) {
+			return false
+		}
+	}
+	return true
 }
 
 // ownedSettings is what a create of a SAML login method sets: a login method with the same settings is

@@ -34,6 +34,9 @@ type Store struct {
 	log    Logger
 	byList bool
 	lists  *scopeLists
+	// copies are the login methods as this store last learned them, the read of a read-modify-write
+	// while fresh (copies.go says when that is).
+	copies *copies
 	// locks serialises read-modify-write cycles per login method.
 	locks keyedMutex
 }
@@ -46,7 +49,9 @@ func New(api *client.Client, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = nopLogger{}
 	}
-	return &Store{api: api, log: opts.Logger, byList: opts.RefreshByList, lists: newScopeLists(opts.Now)}
+	s := &Store{api: api, log: opts.Logger, byList: opts.RefreshByList, lists: newScopeLists(opts.Now), copies: newCopies(opts.Now)}
+	s.lists.observe = s.copies.observeList
+	return s
 }
 
 // ReadsByList reports whether Get reads from one list per scope.
@@ -80,7 +85,14 @@ func (s *Store) Get(ctx context.Context, scope client.Scope, id string) (*client
 			return nil, ErrGone
 		}
 	}
-	return s.api.GetIdentityProvider(ctx, scope, id)
+	idp, err := s.api.GetIdentityProvider(ctx, scope, id)
+	switch {
+	case err == nil:
+		s.copies.observe(scope, idp)
+	case client.IsNotFound(err):
+		s.copies.forget(scope, id)
+	}
+	return idp, err
 }
 
 func (l *scopeList) has(id string) bool { _, ok := l.byID[id]; return ok }
@@ -93,8 +105,8 @@ func (s *Store) Find(ctx context.Context, scope client.Scope, match func(*client
 	var err error
 	if s.byList {
 		l, err = s.lists.get(ctx, s.api, scope)
-	} else {
-		l, err = fetchList(ctx, s.api, scope)
+	} else if l, err = fetchList(ctx, s.api, scope); err == nil {
+		s.copies.observeList(scope, l)
 	}
 	if err != nil {
 		return nil, err
@@ -122,6 +134,7 @@ func (s *Store) Create(ctx context.Context, scope client.Scope, want client.Iden
 		created, err := s.api.CreateIdentityProvider(ctx, scope, want)
 		s.lists.invalidate(scope)
 		if err == nil {
+			s.keepCreated(ctx, scope, want, created)
 			return created, nil
 		}
 		if !errors.Is(err, client.ErrOutcomeUnknown) {
@@ -145,6 +158,19 @@ func (s *Store) Create(ctx context.Context, scope client.Scope, want client.Iden
 		}
 	}
 	return nil, fmt.Errorf("%w (after %d attempts, none of which created the login method)", lastErr, createAttempts)
+}
+
+// keepCreated keeps the answer of a create as the first read of the login method's read-modify-write
+// (the SCIM config's, in the same apply), when it shows what was sent.
+func (s *Store) keepCreated(ctx context.Context, scope client.Scope, want client.IdentityProvider, created *client.IdentityProvider) {
+	if !confirms(&want, created) {
+		s.log.Warn(ctx, "the API's answer to the create differs from what was sent; the next change of the login method reads it first",
+			map[string]any{"id": created.ID})
+		return
+	}
+	unlock := s.locks.lock(lockKey(scope, created.ID))
+	defer unlock()
+	s.copies.recordCreated(scope, created.ID, created)
 }
 
 // findCreated returns the login method in scope whose name and settings are those just sent, or nil.
@@ -178,13 +204,26 @@ func IDs(idps []client.IdentityProvider) []string {
 // full PUT only when something changed. Fields owned by others (scim_config for the login method, the
 // SAML settings for the SCIM config, keys this provider does not know) are sent back as read. An error
 // from mutate ends the cycle and is returned as it is.
+//
+// The read is the store's copy of the login method while it is fresh (copies.go: the answer to this
+// process's last request for it, confirmed, no failure or outside change seen since), else a GET. The
+// PUT's answer becomes the copy when it confirms the write; any error drops it.
 func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutate func(*client.IdentityProvider) error) (*client.IdentityProvider, error) {
 	unlock := s.locks.lock(lockKey(scope, id))
 	defer unlock()
 
-	current, err := s.api.GetIdentityProvider(ctx, scope, id)
+	current, epoch, err := s.copies.take(scope, id)
 	if err != nil {
 		return nil, err
+	}
+	if current != nil {
+		s.log.Debug(ctx, "changing the login method as this process last wrote or read it; no GET", map[string]any{"id": id})
+	} else {
+		if current, err = s.api.GetIdentityProvider(ctx, scope, id); err != nil {
+			s.copies.forget(scope, id)
+			return nil, err
+		}
+		s.copies.record(scope, id, current, epoch)
 	}
 	desired, err := clone(current)
 	if err != nil {
@@ -203,8 +242,17 @@ func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutat
 	updated, err := s.api.UpdateIdentityProvider(ctx, scope, id, *desired)
 	s.lists.invalidate(scope)
 	if err == nil {
+		if confirms(desired, updated) {
+			s.copies.record(scope, id, updated, epoch)
+		} else {
+			s.copies.forget(scope, id)
+			s.log.Warn(ctx, "the API's answer to the update differs from what was sent; the next change of the login method reads it first",
+				map[string]any{"id": id})
+		}
 		return updated, nil
 	}
+	// The write failed or its outcome is unknown: the copy may be wrong either way.
+	s.copies.forget(scope, id)
 	if client.IsValidation(err) || client.IsAuth(err) || client.IsNotFound(err) || client.IsConflict(err) {
 		return nil, err
 	}
@@ -224,6 +272,7 @@ func (s *Store) Delete(ctx context.Context, scope client.Scope, id string) error
 	defer unlock()
 	err := s.api.DeleteIdentityProvider(ctx, scope, id)
 	s.lists.invalidate(scope)
+	s.copies.forget(scope, id)
 	if client.IsNotFound(err) {
 		return nil
 	}
@@ -237,6 +286,7 @@ func (s *Store) RefreshSCIMSecret(ctx context.Context, scope client.Scope, id st
 	defer unlock()
 	refreshed, err := s.api.RefreshSCIMSecret(ctx, scope, id)
 	s.lists.invalidate(scope)
+	s.copies.forget(scope, id)
 	return refreshed, err
 }
 

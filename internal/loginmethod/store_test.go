@@ -52,10 +52,12 @@ type storeEnv struct {
 	// and before the client reads it.
 	beforeList    atomic.Pointer[func()]
 	afterResponse atomic.Pointer[func(*http.Request)]
-	store         *Store
-	clock         *fakeClock
-	scope         client.Scope
-	cert          string
+	// rewrite, when set, may replace a response before the client reads it.
+	rewrite atomic.Pointer[func(*http.Request, *http.Response) *http.Response]
+	store   *Store
+	clock   *fakeClock
+	scope   client.Scope
+	cert    string
 }
 
 func newStoreEnv(t *testing.T) *storeEnv {
@@ -70,6 +72,9 @@ func newStoreEnv(t *testing.T) *storeEnv {
 		resp, err := http.DefaultTransport.RoundTrip(r)
 		if hook := e.afterResponse.Load(); hook != nil && err == nil {
 			(*hook)(r)
+		}
+		if hook := e.rewrite.Load(); hook != nil && err == nil {
+			resp = (*hook)(r, resp)
 		}
 		return resp, err
 	})}

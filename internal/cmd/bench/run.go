@@ -243,13 +243,15 @@ func (b *bench) writeMirrorRC() error {
 		return err
 	}
 	b.rc = filepath.Join(b.dir, "terraformrc")
+	// Terraform resolves the provider's source on registry.terraform.io, OpenTofu on registry.opentofu.org;
+	// scripts/bench.sh puts the build under both.
 	rc := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+    include = ["registry.terraform.io/zerotrust-tf/zerotrust", "registry.opentofu.org/zerotrust-tf/zerotrust"]
   }
   direct {
-    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust"]
+    exclude = ["registry.terraform.io/zerotrust-tf/zerotrust", "registry.opentofu.org/zerotrust-tf/zerotrust"]
   }
 }
 `, mirror)
