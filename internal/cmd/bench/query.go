@@ -284,17 +284,7 @@ func writeQuerySection(o options, q *queryBench, rs []queryResult, runErr error)
 	}
 	b.WriteString(querySectionEnd + "\n")
 
-	old, err := os.ReadFile(o.out)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	doc := string(old)
-	if i, j := strings.Index(doc, querySectionBegin), strings.Index(doc, querySectionEnd); i >= 0 && j > i {
-		doc = doc[:i] + b.String() + strings.TrimPrefix(doc[j+len(querySectionEnd):], "\n")
-	} else {
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + b.String()
-	}
-	if err := os.WriteFile(o.out, []byte(doc), 0o644); err != nil {
+	if err := writeSection(o.out, querySectionBegin, querySectionEnd, b.String()); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bench: wrote the query section of %s\n", o.out)

@@ -205,6 +205,7 @@ func targets(o options, rs []result) []target {
 
 func writeReport(o options, rs []result, runErr error) error {
 	var b strings.Builder
+	b.WriteString(benchSectionBegin + "\n")
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Produced by `%s` (scripts/bench.sh → internal/cmd/bench) on %s at commit %s.\n\n",
 		o.command, time.Now().UTC().Format("2006-01-02 15:04 UTC"), gitCommit())
@@ -253,9 +254,35 @@ func writeReport(o options, rs []result, runErr error) error {
 			r.n, r.phase, onOff(r.cache), rl, byRoute(r.counts), r.total(), offCol, r.wall.Seconds(), ratio, mb(r.providerPeakKB), mb(r.treeMaxKB))
 	}
 	fmt.Fprintf(&b, "\nThe apply runs with the cache on (refreshes during an apply of new resources read nothing); its requests are the creates and, with SCIM, the read-modify-write of each SCIM config. The apply with the default rate limit runs right after it and a destroy (not measured), again from an empty account.\n")
-	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
+	b.WriteString(benchSectionEnd + "\n")
+	if err := writeSection(o.out, benchSectionBegin, benchSectionEnd, b.String()); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", o.out)
+	fmt.Fprintf(os.Stderr, "bench: wrote the plan and apply section of %s\n", o.out)
 	return nil
+}
+
+// make bench and make bench-query each write their own section of BENCHMARKS.md, between markers, and keep
+// the rest of the file: the other mode's section and the notes written by hand after a run.
+const (
+	benchSectionBegin = "<!-- bench: begin (written by `make bench`; notes below the end marker are kept) -->"
+	benchSectionEnd   = "<!-- bench: end -->"
+)
+
+// writeSection replaces the part of the file at path from begin to end (markers included) with section,
+// which starts with begin and ends with end; a file without the markers gets section at its end.
+func writeSection(path, begin, end, section string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	doc := string(old)
+	if i, j := strings.Index(doc, begin), strings.Index(doc, end); i >= 0 && j > i {
+		doc = doc[:i] + section + strings.TrimPrefix(doc[j+len(end):], "\n")
+	} else if doc = strings.TrimRight(doc, "\n"); doc != "" {
+		doc += "\n\n" + section
+	} else {
+		doc = section
+	}
+	return os.WriteFile(path, []byte(doc), 0o644)
 }
