@@ -13,16 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/lib/cli.sh"
 
 # usable_cli CLI: whether CLI is a Terraform 1.5+ or an OpenTofu 1.6+ (the first with provider functions).
-usable_cli() {
-  local v
-  v="$(cli_semver "$1")"
-  [ -n "$v" ] || return 1
-  case "$(cli_version "$1")" in
-    OpenTofu*) version_at_least "$v" 1.6 ;;
-    Terraform*) version_at_least "$v" 1.5 ;;
-    *) return 1 ;;
-  esac
-}
+usable_cli() { cli_is "$1" Terraform 1.5 || cli_is "$1" OpenTofu 1.6; }
 
 pick_cli() {
   local c

@@ -9,12 +9,13 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# shellcheck source=lib/cli.sh
+. "$root/scripts/lib/cli.sh"
 export CHECKPOINT_DISABLE=1 ZEROTRUST_DRILL_N="${ZEROTRUST_DRILL_N:-50}"
 for cli in "${TERRAFORM:-$root/.tools/bin/terraform}" "${TOFU:-$root/.tools/bin/tofu}"; do
   [ -x "$cli" ] || { echo "faults: $cli is missing: run 'make tools'" >&2; exit 1; }
-  host=registry.terraform.io
-  case "$("$cli" version 2>/dev/null | sed -n 1p)" in OpenTofu*) host=registry.opentofu.org ;; esac
-  echo "==> fault drill, N=$ZEROTRUST_DRILL_N, on $("$cli" version 2>/dev/null | sed -n 1p)"
+  host="$(provider_host "$cli")"
+  echo "==> fault drill, N=$ZEROTRUST_DRILL_N, on $(cli_version "$cli")"
   log="$(mktemp)"
   set +e
   TF_ACC_TERRAFORM_PATH="$cli" TF_ACC_PROVIDER_HOST="$host" \

@@ -9,12 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/lib/cli.sh"
 min=1.14
 
-is_latest() {
-  local v
-  case "$(cli_version "$1")" in Terraform*) ;; *) return 1 ;; esac
-  v="$(cli_semver "$1")"
-  [ -n "$v" ] && version_at_least "$v" "$min"
-}
+is_latest() { cli_is "$1" Terraform "$min"; }
 
 if [ -n "${TERRAFORM_LATEST:-}" ]; then
   if ! is_latest "$TERRAFORM_LATEST"; then
