@@ -385,9 +385,9 @@ func TestForbiddenWriteSaysWhetherTheCredentialCanRead(t *testing.T) {
 		{"unknown API token", token("revoked-or-mistyped"), false,
 			[]string{"403 Forbidden", "The API token was refused for reading too", "wrong, expired or revoked", permission}, "Global API key"},
 		{"read-only Global API key", globalKey(readKey, readEmail), true,
-			[]string{"403 Forbidden", "The Global API key can read the login methods of this account or zone but not change them", "role does not grant " + permission + " at Edit"}, "token can"},
+			[]string{"403 Forbidden", "The Global API key can read the login methods of this account or zone but not change them", "role does not grant " + permission + " at Edit"}, "token"},
 		{"wrong Global API key", globalKey("wrong-key", readEmail), false,
-			[]string{"403 Forbidden", "The Global API key was refused for reading too", "the key or its e-mail is wrong"}, "token was"},
+			[]string{"403 Forbidden", "The Global API key was refused for reading too", "the key or its e-mail is wrong"}, "token"},
 	}
 	for _, tc := range cases {
 		for op, write := range writes {

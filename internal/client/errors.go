@@ -158,8 +158,8 @@ func (e *APIError) authHint() string {
 	switch {
 	case e.ReadCheck == ReadAllowed && e.Credential == CredentialAPIKey:
 		return "The Global API key can read the login methods of this account or zone but not change them: its user's " +
-			"role does not grant " + PermissionName + " at Edit. Give the user a role that does, or use an API token " +
-			"with that permission."
+			"role does not grant " + PermissionName + " at Edit. Give the user a role that does (Manage Account > " +
+			"Members in the Cloudflare dashboard)."
 	case e.ReadCheck == ReadAllowed:
 		return "The API token can read the login methods of this account or zone but not change them: it has " +
 			"the " + PermissionName + " permission at Read only, which is enough to plan but not to apply. Give " +

@@ -53,6 +53,21 @@ func (s Scope) Path() string {
 // String returns e.g. "account 0123abcd".
 func (s Scope) String() string { return s.Kind.String() + " " + s.ID }
 
+// IsCloudflareID reports whether id has the form of a Cloudflare account or zone ID: 32 hexadecimal
+// characters, as in the dashboard's URLs. Anything else cannot name an account or zone, and the API
+// answers it with a 403 that reads like a credential problem.
+func IsCloudflareID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, r := range id {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
 func (s Scope) validate() error {
 	if s.Kind != ScopeAccount && s.Kind != ScopeZone {
 		return errors.New("scope kind must be ScopeAccount or ScopeZone")

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -111,6 +112,7 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "Default Cloudflare account for resources that set neither `account_id` nor `zone_id`. " +
 					"Falls back to `" + envAccountID + "`.",
+				Validators: []validator.String{scopeIDValidator{client.ScopeAccount}},
 			},
 			"base_url": schema.StringAttribute{
 				Optional: true,

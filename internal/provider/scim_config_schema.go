@@ -71,13 +71,13 @@ func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. " +
 					"Conflicts with `zone_id`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
 			},
 			"zone_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
 			},
 			"enabled": schema.BoolAttribute{
 				Optional: true,
