@@ -74,12 +74,12 @@ func TestConfigureFromEnvironmentMasksSecrets(t *testing.T) {
 		APIToken: types.StringNull(), APIKey: types.StringNull(), Email: types.StringNull(), AccountID: types.StringNull(),
 		BaseURL: types.StringNull(), CertExpiryWarningDays: types.Int64Value(7), RateLimit: types.Int64Value(0), RefreshByList: types.BoolValue(false),
 	}
-	env := map[string]string{envAPIToken: "tok-from-env", envAccountID: "acc-env", envBaseURL: "http://127.0.0.1:1/client/v4"}
+	env := map[string]string{envAPIToken: "tok-from-env", envAccountID: "0123456789abcdef0123456789abcdef", envBaseURL: "http://127.0.0.1:1/client/v4"}
 	d := configure(context.Background(), cfg, func(k string) string { return env[k] }, "test", &diags)
 	if diags.HasError() || d == nil || d.client == nil {
 		t.Fatalf("configure: %v", diags)
 	}
-	if d.accountID != "acc-env" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
+	if d.accountID != "0123456789abcdef0123456789abcdef" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
 		t.Fatalf("configure = %+v", d)
 	}
 	if len(d.secrets) != 1 || d.secrets[0] != "tok-from-env" {
