@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/url"
 )
@@ -57,15 +58,8 @@ func (s Scope) String() string { return s.Kind.String() + " " + s.ID }
 // characters, as in the dashboard's URLs. Anything else cannot name an account or zone, and the API
 // answers it with a 403 that reads like a credential problem.
 func IsCloudflareID(id string) bool {
-	if len(id) != 32 {
-		return false
-	}
-	for _, r := range id {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-			return false
-		}
-	}
-	return true
+	_, err := hex.DecodeString(id)
+	return len(id) == 32 && err == nil
 }
 
 func (s Scope) validate() error {

@@ -363,8 +363,10 @@ func controlRaw(t *testing.T, ts *TestServer, method, path, body string) (int, s
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +402,7 @@ func TestControlsRefuseUnknownKeysAndTrailingData(t *testing.T) {
 		{"POST", "/tokens", `{"token":"t","permission":"write"}{}`, "after the JSON value"},
 		{"POST", "/idps", `{"scope":"accounts/` + ts.AccountID + `","idp":{"name":"x","type":"saml","confg":{}}}`, `"confg"`},
 		{"POST", "/state", `{"version":1,"identity_provider":[]}`, `"identity_provider"`},
-		{"PATCH", item, `{"nmae":"renamed"}`, `"nmae"`},
+		{"PATCH", item, `{"title":"renamed"}`, `"title"`},
 		{"PATCH", item, `{"name":"renamed"} {}`, "after the JSON value"},
 	}
 	for _, tc := range cases {

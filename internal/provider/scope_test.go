@@ -191,7 +191,9 @@ func TestConfigureRefusesAMistypedAccountIDFromTheEnvironment(t *testing.T) {
 		AccountID: types.StringNull(), BaseURL: types.StringNull(),
 		CertExpiryWarningDays: types.Int64Null(), RateLimit: types.Int64Null(), RefreshByList: types.BoolNull(),
 	}
-	env := func(name string) string { return map[string]string{envAccountID: "dash.cloudflare.com/0123456789abcdef"}[name] }
+	env := func(name string) string {
+		return map[string]string{envAccountID: "dash.cloudflare.com/0123456789abcdef"}[name]
+	}
 	if d := configure(context.Background(), cfg, env, "test", &diags); d != nil || diags.ErrorsCount() != 1 ||
 		diags[0].Summary() != "Invalid account_id" ||
 		diags[0].Detail() != `CLOUDFLARE_ACCOUNT_ID must be the 32 hexadecimal characters of the account's ID, as in the dashboard URL https://dash.cloudflare.com/<account_id>; "dash.cloudflare.com/0123456789abcdef" is not.` {
