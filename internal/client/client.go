@@ -80,6 +80,7 @@ type Client struct {
 	base       string // baseURL without trailing slash
 	userAgent  string
 	setAuth    func(http.Header)
+	credential Credential
 	httpClient *http.Client
 	limiter    *rateLimiter // nil: no limit
 	maxRetries int
@@ -133,6 +134,7 @@ func New(cfg Config) (*Client, error) {
 		base:       base,
 		userAgent:  ua,
 		setAuth:    setAuth,
+		credential: CredentialAPIToken,
 		httpClient: hc,
 		maxRetries: cfg.MaxRetries,
 		maxWait:    cfg.MaxRetryWait,
@@ -147,6 +149,9 @@ func New(cfg Config) (*Client, error) {
 		c.maxRetries = DefaultMaxRetries
 	case c.maxRetries < 0:
 		c.maxRetries = 0
+	}
+	if cfg.APIToken == "" {
+		c.credential = CredentialAPIKey
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = DefaultMaxRetryWait

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -336,5 +337,96 @@ func scimPost(t *testing.T, url, secret, body string) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("SCIM POST %s: %s", url, resp.Status)
+	}
+}
+
+// TestForbiddenWriteSaysWhetherTheCredentialCanRead: a 403 on a write is followed by one GET of the same
+// object (the collection, for a create). Served: the credential can read but not edit, and the error
+// says so with the permission's name. Refused too: the credential is wrong, revoked or may not read. The
+// advice names the credential in use, an API token or a Global API key, and never the other.
+func TestForbiddenWriteSaysWhetherTheCredentialCanRead(t *testing.T) {
+	const readKey, readEmail = "read-only-global-key", "reader@example.com"
+	ts := emulator.NewTestServer(t, emulator.Options{APIKeys: map[string]emulator.APIKeyCred{
+		"writer": {Email: emulator.TestAPIEmail, Key: emulator.TestAPIKey, Permission: emulator.PermWrite},
+		"reader": {Email: readEmail, Key: readKey, Permission: emulator.PermRead},
+	}})
+	ctx := context.Background()
+	scope := client.AccountScope(ts.AccountID)
+	existing, err := newEmulatorClient(t, ts).CreateIdentityProvider(ctx, scope, samlLoginMethod("existing", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := func(tok string) func(*client.Config) { return func(c *client.Config) { c.APIToken = tok } }
+	globalKey := func(key, email string) func(*client.Config) {
+		return func(c *client.Config) { c.APIToken, c.APIKey, c.Email = "", key, email }
+	}
+	writes := map[string]func(c *client.Client) error{
+		"create": func(c *client.Client) error {
+			_, err := c.CreateIdentityProvider(ctx, scope, samlLoginMethod("new", false))
+			return err
+		},
+		"update": func(c *client.Client) error {
+			_, err := c.UpdateIdentityProvider(ctx, scope, existing.ID, samlLoginMethod("renamed", false))
+			return err
+		},
+		"delete":  func(c *client.Client) error { return c.DeleteIdentityProvider(ctx, scope, existing.ID) },
+		"refresh": func(c *client.Client) error { _, err := c.RefreshSCIMSecret(ctx, scope, existing.ID); return err },
+	}
+	const permission = "Access: Organizations, Identity Providers, and Groups"
+	cases := []struct {
+		name     string
+		cred     func(*client.Config)
+		readable bool
+		want     []string
+		never    string
+	}{
+		{"read-only API token", token(ts.ReadToken), true,
+			[]string{"403 Forbidden", "The API token can read the login methods of this account or zone but not change them", permission + " permission at Read only", "at Edit"}, "Global API key"},
+		{"unknown API token", token("revoked-or-mistyped"), false,
+			[]string{"403 Forbidden", "The API token was refused for reading too", "wrong, expired or revoked", permission}, "Global API key"},
+		{"read-only Global API key", globalKey(readKey, readEmail), true,
+			[]string{"403 Forbidden", "The Global API key can read the login methods of this account or zone but not change them", "role does not grant " + permission + " at Edit"}, "token"},
+		{"wrong Global API key", globalKey("wrong-key", readEmail), false,
+			[]string{"403 Forbidden", "The Global API key was refused for reading too", "the key or its e-mail is wrong"}, "token"},
+	}
+	for _, tc := range cases {
+		for op, write := range writes {
+			t.Run(tc.name+"/"+op, func(t *testing.T) {
+				ts.ResetCounts()
+				err := write(newEmulatorClient(t, ts, tc.cred))
+				if !client.IsAuth(err) || client.CanReadButNotEdit(err) != tc.readable {
+					t.Fatalf("err = %v: want an auth failure, CanReadButNotEdit %v", err, tc.readable)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("%q lacks %q", err, w)
+					}
+				}
+				if strings.Contains(err.Error(), tc.never) {
+					t.Errorf("%q speaks of %q", err, tc.never)
+				}
+				gets := 0
+				for route, n := range ts.RequestCounts() {
+					if strings.HasPrefix(route, "GET ") {
+						gets += n
+					}
+				}
+				if gets != 1 {
+					t.Errorf("%d GETs after the refused write, want exactly 1 (%v)", gets, ts.RequestCounts())
+				}
+			})
+		}
+	}
+	// A refused read is not followed by another request, and reads the same as a refused credential.
+	ts.ResetCounts()
+	_, err = newEmulatorClient(t, ts, token("revoked-or-mistyped")).GetIdentityProvider(ctx, scope, existing.ID)
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "The API token was refused: it is wrong") || client.CanReadButNotEdit(err) {
+		t.Errorf("refused read: %v", err)
+	}
+	if n := ts.RequestCounts()["GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}"]; n != 1 {
+		t.Errorf("a refused read sent %d GETs, want 1", n)
+	}
+	if got := ts.List(emulator.AccountScope(ts.AccountID)); len(got) != 1 || got[0].Name != "existing" {
+		t.Errorf("a refused write changed the login methods: %+v", got)
 	}
 }

@@ -18,6 +18,44 @@ const (
 	CodeNotFound       = 12135 // access.api.error.not_found (404)
 )
 
+// PermissionName is the Cloudflare permission the identity-provider API needs, as the dashboard names
+// it: Read to read login methods, Edit to change them.
+const PermissionName = "Access: Organizations, Identity Providers, and Groups"
+
+// Credential is the kind of credential a Client sends; the advice of an auth failure names it.
+type Credential int
+
+const (
+	// CredentialAPIToken is an API token, sent as a Bearer token.
+	CredentialAPIToken Credential = iota + 1
+	// CredentialAPIKey is a Global API key with its user's e-mail.
+	CredentialAPIKey
+)
+
+// String returns "API token" or "Global API key", as Cloudflare's dashboard names them.
+func (k Credential) String() string {
+	switch k {
+	case CredentialAPIToken:
+		return "API token"
+	case CredentialAPIKey:
+		return "Global API key"
+	}
+	return "credential"
+}
+
+// ReadCheck is what one GET found after a write was refused as an auth failure: whether the credential
+// can read what it may not change.
+type ReadCheck int
+
+const (
+	// ReadNotChecked: the request was a read, or the GET failed for another reason (a 5xx, a timeout).
+	ReadNotChecked ReadCheck = iota
+	// ReadAllowed: the GET was served, so the credential is valid and may read, but not edit.
+	ReadAllowed
+	// ReadRefused: the GET was refused too, so the credential is wrong, revoked, or may not even read.
+	ReadRefused
+)
+
 // ErrOutcomeUnknown marks a write whose result is unknown: the request may
 // have reached the server and been applied, but no usable answer came back.
 // Callers must look (GET/list) before trying again; blindly repeating a POST
@@ -41,6 +79,11 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Body is the start of a body that was not the JSON envelope (redacted).
 	Body string
+	// Credential is the kind of credential the request carried; zero if unknown.
+	Credential Credential
+	// ReadCheck is, for a write refused as an auth failure, what one GET of the same object (of the
+	// collection, for a create) found; ReadNotChecked otherwise.
+	ReadCheck ReadCheck
 }
 
 // Error says what was asked, what the API answered, and what to do, e.g.
@@ -87,7 +130,7 @@ func (e *APIError) hint() string {
 	case e.hasCode(CodeNotEnabled):
 		return "Zero Trust is not enabled for this account: enable it in the Cloudflare dashboard, then retry."
 	case e.isAuth():
-		return "Check the credentials: the API token must exist and have the Access: Identity Providers permission (Edit for changes, Read for reads) on this account or zone."
+		return e.authHint()
 	case e.StatusCode == http.StatusNotFound:
 		return "Check the ID; the identity provider may have been deleted outside Terraform."
 	case e.StatusCode == http.StatusConflict:
@@ -103,6 +146,38 @@ func (e *APIError) hint() string {
 		return "The API failed on its side; wait and retry."
 	case e.StatusCode >= 200 && e.StatusCode < 300:
 		return "The API answered with success status but an unusable body; retry, and report it if it persists."
+	}
+	return ""
+}
+
+// authHint tells a credential that can read but not edit from one that is refused altogether, in the
+// words of the credential in use (a Global API key has no permissions of its own: its user's role
+// decides).
+func (e *APIError) authHint() string {
+	cred := e.Credential.String()
+	switch {
+	case e.ReadCheck == ReadAllowed && e.Credential == CredentialAPIKey:
+		return "The Global API key can read the login methods of this account or zone but not change them: its user's " +
+			"role does not grant " + PermissionName + " at Edit. Give the user a role that does (Manage Account > " +
+			"Members in the Cloudflare dashboard)."
+	case e.ReadCheck == ReadAllowed:
+		return "The API token can read the login methods of this account or zone but not change them: it has " +
+			"the " + PermissionName + " permission at Read only, which is enough to plan but not to apply. Give " +
+			"the token that permission at Edit (Cloudflare dashboard, My Profile > API Tokens), for this account or zone."
+	case e.Credential == CredentialAPIKey:
+		return "The Global API key was refused" + readsToo(e) + ": the key or its e-mail is wrong, the key was " +
+			"changed, or its user has no access to this account or zone. Check the key and the e-mail, and the " +
+			"account or zone ID."
+	}
+	return "The " + cred + " was refused" + readsToo(e) + ": it is wrong, expired or revoked, or it lacks the " +
+		PermissionName + " permission (Read to plan, Edit to apply) on this account or zone. Check the " + cred +
+		", and the account or zone ID."
+}
+
+// readsToo says that the read that followed a refused write was refused as well.
+func readsToo(e *APIError) string {
+	if e.ReadCheck == ReadRefused {
+		return " for reading too"
 	}
 	return ""
 }
@@ -147,6 +222,13 @@ func IsNotFound(err error) bool {
 func IsAuth(err error) bool {
 	e, ok := asAPIError(err)
 	return ok && e.isAuth()
+}
+
+// CanReadButNotEdit reports whether err is a write refused as an auth failure although one GET of the
+// same object right after it was served: the credential is valid and may read, but not edit.
+func CanReadButNotEdit(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.isAuth() && e.ReadCheck == ReadAllowed
 }
 
 // IsValidation reports whether the API rejected the request as invalid

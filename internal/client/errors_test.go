@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -22,7 +23,7 @@ func TestErrorClasses(t *testing.T) {
 		{"not found", 404, CodeNotFound, "access.api.error.not_found", class{notFound: true},
 			[]string{"GET accounts/" + testAccount + "/access/identity_providers/" + testIdPID + ": 404 Not Found: [12135] access.api.error.not_found", "Check the ID"}},
 		{"missing auth headers", 400, CodeMissingAuth, "Missing X-Auth-Key, X-Auth-Email or Authorization headers", class{auth: true},
-			[]string{"400 Bad Request: [9106]", "Check the credentials"}},
+			[]string{"400 Bad Request: [9106]", "The API token was refused", "Check the API token"}},
 		{"bad token", 403, CodeAuthentication, "Authentication error", class{auth: true},
 			[]string{"403 Forbidden: [10000] Authentication error", "permission"}},
 		{"zero trust off", 403, CodeNotEnabled, "access.api.error.not_enabled: enable Zero Trust", class{auth: true},
@@ -70,7 +71,7 @@ func TestServerErrorWithAnAuthCodeIsAServerError(t *testing.T) {
 	})
 	c, _ := newTestClient(t, api.URL, func(c *Config) { c.MaxRetries = -1 })
 	_, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
-	if !IsServerError(err) || IsAuth(err) || IsValidation(err) || strings.Contains(err.Error(), "Check the credentials") {
+	if !IsServerError(err) || IsAuth(err) || IsValidation(err) || strings.Contains(err.Error(), "was refused") {
 		t.Fatalf("err = %v: want a server error only", err)
 	}
 }
@@ -125,5 +126,38 @@ func TestOutcomeUnknownErrorText(t *testing.T) {
 	}
 	if strings.Contains(msg, "wait and retry") {
 		t.Errorf("%q advises a blind retry", msg)
+	}
+}
+
+// The GET after a refused write decides only when it is served or refused: a server error leaves the
+// advice as for any refused credential, and a 403 that says Zero Trust is off sends no GET at all.
+func TestForbiddenWriteReadCheckOnlyWhenItDecides(t *testing.T) {
+	for name, tc := range map[string]struct {
+		putCode, getStatus int
+		wantGETs           int64
+		want               string
+	}{
+		"GET fails":      {CodeAuthentication, 502, 1, "The API token was refused: it is wrong"},
+		"Zero Trust off": {CodeNotEnabled, 200, 0, "Zero Trust is not enabled"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var gets atomic.Int64
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					gets.Add(1)
+					writeAPIError(w, tc.getStatus, 1000, "internal")
+					return
+				}
+				writeAPIError(w, 403, tc.putCode, "refused")
+			})
+			c, _ := newTestClient(t, api.URL, func(c *Config) { c.MaxRetries = -1 })
+			_, err := c.UpdateIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID, samlIdP())
+			if !IsAuth(err) || CanReadButNotEdit(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "reading too") {
+				t.Errorf("err = %v", err)
+			}
+			if gets.Load() != tc.wantGETs {
+				t.Errorf("%d GETs, want %d", gets.Load(), tc.wantGETs)
+			}
+		})
 	}
 }

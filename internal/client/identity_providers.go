@@ -95,6 +95,7 @@ func (c *Client) CreateIdentityProvider(ctx context.Context, scope Scope, idp Id
 	}
 	res, _, err := call[*IdentityProvider](ctx, c, &request{
 		method: http.MethodPost, path: idpCollection(scope), body: body, unknownAdvice: createUnknownAdvice,
+		readBack: idpCollection(scope),
 	})
 	return res, err
 }
@@ -114,7 +115,7 @@ func (c *Client) UpdateIdentityProvider(ctx context.Context, scope Scope, id str
 	if err != nil {
 		return nil, fmt.Errorf("update identity provider: %w", err)
 	}
-	res, _, err := call[*IdentityProvider](ctx, c, &request{method: http.MethodPut, path: idpPath(scope, id), body: body})
+	res, _, err := call[*IdentityProvider](ctx, c, &request{method: http.MethodPut, path: idpPath(scope, id), body: body, readBack: idpPath(scope, id)})
 	return res, err
 }
 
@@ -125,7 +126,7 @@ func (c *Client) DeleteIdentityProvider(ctx context.Context, scope Scope, id str
 	if err := validateTarget(scope, id); err != nil {
 		return fmt.Errorf("delete identity provider: %w", err)
 	}
-	req := &request{method: http.MethodDelete, path: idpPath(scope, id), goneIsDone: true}
+	req := &request{method: http.MethodDelete, path: idpPath(scope, id), goneIsDone: true, readBack: idpPath(scope, id)}
 	resp, err := c.do(ctx, req)
 	if err != nil {
 		return err
@@ -153,6 +154,7 @@ func (c *Client) RefreshSCIMSecret(ctx context.Context, scope Scope, id string) 
 	}
 	res, _, err := call[*IdentityProvider](ctx, c, &request{
 		method: http.MethodPost, path: idpPath(scope, id) + "/refresh_scim_secret", unknownAdvice: refreshUnknownAdvice,
+		readBack: idpPath(scope, id),
 	})
 	return res, err
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/url"
 )
@@ -52,6 +53,14 @@ func (s Scope) Path() string {
 
 // String returns e.g. "account 0123abcd".
 func (s Scope) String() string { return s.Kind.String() + " " + s.ID }
+
+// IsCloudflareID reports whether id has the form of a Cloudflare account or zone ID: 32 hexadecimal
+// characters, as in the dashboard's URLs. Anything else cannot name an account or zone, and the API
+// answers it with a 403 that reads like a credential problem.
+func IsCloudflareID(id string) bool {
+	_, err := hex.DecodeString(id)
+	return len(id) == 32 && err == nil
+}
 
 func (s Scope) validate() error {
 	if s.Kind != ScopeAccount && s.Kind != ScopeZone {

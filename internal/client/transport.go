@@ -35,6 +35,11 @@ type request struct {
 	// goneIsDone makes a 404 after an ambiguous attempt a success (status
 	// 404, no error): an earlier attempt of this DELETE did the job.
 	goneIsDone bool
+	// readBack is where a GET reads what this write changes (the object,
+	// or the collection for a create). After the write is refused as an
+	// auth failure, one GET there tells a credential that may read but not
+	// edit from one that is refused altogether (APIError.ReadCheck).
+	readBack string
 }
 
 // response is the answer to the last attempt of a request.
@@ -149,6 +154,8 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 				if apiErr.RetryAfter > 0 {
 					delay = apiErr.RetryAfter
 				}
+			case req.readBack != "" && apiErr.isAuth() && !apiErr.hasCode(CodeNotEnabled):
+				apiErr.ReadCheck = c.checkRead(ctx, req.readBack)
 			}
 		}
 
@@ -308,9 +315,23 @@ func (c *Client) send(ctx context.Context, req *request) attemptResult {
 	return res
 }
 
+// checkRead sends one GET of path, after a write there was refused as an auth failure, to learn
+// whether the credential may read what it may not change. A 404 counts as a read allowed: the API
+// answers it only to a credential it let in.
+func (c *Client) checkRead(ctx context.Context, path string) ReadCheck {
+	_, err := c.do(ctx, &request{method: http.MethodGet, path: path})
+	switch {
+	case err == nil || IsNotFound(err):
+		return ReadAllowed
+	case IsAuth(err):
+		return ReadRefused
+	}
+	return ReadNotChecked
+}
+
 // apiError builds the typed error for a non-2xx answer.
 func (c *Client) apiError(req *request, res attemptResult) *APIError {
-	e := &APIError{Method: req.method, Path: req.path, StatusCode: res.status}
+	e := &APIError{Method: req.method, Path: req.path, StatusCode: res.status, Credential: c.credential}
 	if res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable {
 		e.RetryAfter = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
 	}

@@ -61,8 +61,9 @@ const (
 	DefaultTeamDomain = "emulator-team"
 
 	// DefaultIdentityUpdateBehavior is what scim_config.identity_update_behavior
-	// reads as when a client never set it. Assumed: Cloudflare's Terraform
-	// provider (v5) defaults it to "no_action".
+	// reads as when a client never set it. Assumed: Cloudflare's OpenAPI gives
+	// no default; its Terraform provider (v5) defaults the field to "no_action"
+	// in its own schema, and always sends it.
 	DefaultIdentityUpdateBehavior = "no_action"
 
 	// RateLimitRequests and RateLimitWindow are Cloudflare's documented

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -199,7 +201,7 @@ func mergePatchIdP(p *IdP, patch map[string]any) error {
 		return fmt.Errorf("encoding the patched IdP: %w", err)
 	}
 	var out IdP
-	if err := json.Unmarshal(b, &out); err != nil {
+	if err := decodeStrict(bytes.NewReader(b), &out); err != nil {
 		return fmt.Errorf("the patch does not fit an IdP: %w", err)
 	}
 	*p = out
@@ -265,12 +267,28 @@ func checkControlHost(r *http.Request) error {
 }
 
 func decodeControl(w http.ResponseWriter, r *http.Request, dst any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<20))
-	if err := dec.Decode(dst); err != nil {
+	if err := decodeStrict(http.MaxBytesReader(w, r.Body, 64<<20), dst); err != nil {
 		controlError(w, http.StatusBadRequest, fmt.Errorf("decoding the request body: %w", err))
 		return false
 	}
 	return true
+}
+
+// decodeStrict reads exactly one JSON value into dst and refuses a key dst
+// does not have (the error names it) and anything after the value, so a typo
+// in a control request is an error rather than a setting silently left at
+// zero. Types with their own UnmarshalJSON must decode with it too: the
+// decoder's strictness does not reach into them.
+func decodeStrict(r io.Reader, dst any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
 }
 
 func controlJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
@@ -314,8 +332,8 @@ func (c FaultConfig) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads durations as strings such as "250ms" or "2s".
 func (c *FaultConfig) UnmarshalJSON(b []byte) error {
 	var j faultConfigJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+	if err := decodeStrict(bytes.NewReader(b), &j); err != nil {
+		return fmt.Errorf("fault config: %w", err)
 	}
 	*c = FaultConfig{
 		ErrorRate: j.ErrorRate, ErrorStatus: j.ErrorStatus, RateLimitRate: j.RateLimitRate,

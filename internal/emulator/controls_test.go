@@ -349,3 +349,100 @@ func TestMutateUnknownIdP(t *testing.T) {
 		t.Fatal("deleted a missing IdP")
 	}
 }
+
+// controlRaw sends a control request with a raw body and returns the status
+// and the error message (or the body, if it has none).
+func controlRaw(t *testing.T, ts *TestServer, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+"/__emulator"+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(out, &e) == nil && e.Error != "" {
+		return resp.StatusCode, e.Error
+	}
+	return resp.StatusCode, string(out)
+}
+
+// TestControlsRefuseUnknownKeysAndTrailingData: a typo such as "errorRate"
+// used to answer 200 and turn every fault off; each control refuses it with a
+// 400 that names the key, and refuses data after the JSON value, changing
+// nothing.
+func TestControlsRefuseUnknownKeysAndTrailingData(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	ts.SetFaults(FaultConfig{ErrorRate: 1, Routes: []string{"GET /zones/{zone_id}/access/identity_providers"}})
+	seeded, err := ts.Seed(ts.AccountScope(), IdP{Name: "seeded", Type: "saml", Config: Config{IssuerURL: "https://i", SSOTargetURL: "https://s", IdPPublicCerts: []string{testCert}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := "/idps/accounts/" + ts.AccountID + "/" + seeded.ID
+	cases := []struct {
+		method, path, body, want string
+	}{
+		{"PUT", "/faults", `{"errorRate":1}`, `"errorRate"`},
+		{"PUT", "/faults", `{"error_rate":1,"routes":[],"seed":1,"latncy":"1s"}`, `"latncy"`},
+		{"PUT", "/faults", `{"error_rate":0} {"error_rate":1}`, "after the JSON value"},
+		{"PUT", "/faults", `{}x`, "after the JSON value"},
+		{"POST", "/tokens", `{"token":"t","perm":"write"}`, `"perm"`},
+		{"POST", "/tokens", `{"token":"t","permission":"write"}{}`, "after the JSON value"},
+		{"POST", "/idps", `{"scope":"accounts/` + ts.AccountID + `","idp":{"name":"x","type":"saml","confg":{}}}`, `"confg"`},
+		{"POST", "/state", `{"version":1,"identity_provider":[]}`, `"identity_provider"`},
+		{"PATCH", item, `{"title":"renamed"}`, `"title"`},
+		{"PATCH", item, `{"name":"renamed"} {}`, "after the JSON value"},
+	}
+	for _, tc := range cases {
+		st, body := controlRaw(t, ts, tc.method, tc.path, tc.body)
+		if st != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("%s %s %s: %d %s, want 400 naming %s", tc.method, tc.path, tc.body, st, body, tc.want)
+		}
+	}
+	if f := ts.Faults(); f.ErrorRate != 1 || len(f.Routes) != 1 {
+		t.Errorf("a refused PUT /faults changed the faults: %+v", f)
+	}
+	if l := ts.List(ts.AccountScope()); len(l) != 1 || l[0].Name != "seeded" {
+		t.Errorf("a refused control changed the IdPs: %+v", l)
+	}
+	ts.client(t, "t").do("GET", idpsPath(ts.AccountScope()), nil).want(t, http.StatusForbidden) // no token issued
+	if st, body := controlRaw(t, ts, "PUT", "/faults", "{\"error_rate\":0.5}\n"); st != http.StatusOK {
+		t.Errorf("a valid PUT /faults with a trailing newline: %d %s", st, body)
+	}
+}
+
+// TestFaultsComeAfterAuthentication: every fault applies only to a request
+// whose credential was accepted; a missing, unknown or too weak credential, or
+// a scope the credential cannot reach, gets its 400 or 403, never an injected
+// 5xx, 429, 409 or a dropped connection.
+func TestFaultsComeAfterAuthentication(t *testing.T) {
+	ts, _ := newContractServer(t, Options{})
+	base := idpsPath(ts.AccountScope())
+	for _, cfg := range []FaultConfig{{ErrorRate: 1}, {RateLimitBurst: 1000}, {DropRate: 1}, {ConflictRate: 1}, {LostResponseRate: 1}} {
+		ts.SetFaults(cfg)
+		ts.client(t, "").do("GET", base, nil).want(t, http.StatusBadRequest, codeMissingAuth)
+		ts.client(t, "wrong").do("GET", base, nil).want(t, http.StatusForbidden, codeAuthError)
+		ts.client(t, "wrong").do("POST", base, samlBody("x", nil)).want(t, http.StatusForbidden, codeAuthError)
+		ts.client(t, ts.ReadToken).do("POST", base, samlBody("x", nil)).want(t, http.StatusForbidden, codeAuthError)
+		ts.client(t, ts.ReadToken).do("GET", idpsPath(AccountScope("0123456789abcdef0123456789abcdef")), nil).want(t, http.StatusForbidden, codeAuthError)
+	}
+	// The same faults do reach an accepted credential.
+	ts.SetFaults(FaultConfig{ErrorRate: 1})
+	ts.client(t, ts.ReadToken).do("GET", base, nil).want(t, http.StatusInternalServerError, codeInternal)
+	ts.SetFaults(FaultConfig{})
+	if n := len(ts.List(ts.AccountScope())); n != 0 {
+		t.Fatalf("a refused write was applied: %d IdPs", n)
+	}
+}

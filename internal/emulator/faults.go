@@ -9,13 +9,16 @@ import (
 )
 
 // FaultConfig describes the faults injected into API requests (not into the
-// SCIM service or the controls). Rates are probabilities in [0,1] drawn from a
-// generator seeded with Seed, so a sequence of requests sees the same faults
-// on every run. Faults are checked in this order: Latency (always), DropRate,
-// RateLimitBurst, RateLimitRate, ErrorRate, ConflictRate (writes only), then
-// the request is served and LostResponseRate (writes only) may drop the reply.
+// SCIM service or the controls), and only into those that passed the
+// credential checks and the rate limit: a request with a missing, wrong or
+// too weak credential always gets its 400 or 403. Rates are probabilities in
+// [0,1] drawn from a generator seeded with Seed, so a sequence of requests
+// sees the same faults on every run. Faults are checked in this order:
+// Latency (always), DropRate, RateLimitBurst, RateLimitRate, ErrorRate,
+// ConflictRate (writes only), then the request is served and
+// LostResponseRate (writes only) may drop the reply.
 type FaultConfig struct {
-	// Latency delays every matching request before anything else happens.
+	// Latency delays every matching request before any other fault.
 	Latency time.Duration
 	// ErrorRate answers with ErrorStatus (default 500) and
 	// access.api.error.internal_server_error, without applying the request.

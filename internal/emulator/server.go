@@ -221,9 +221,10 @@ func (s *Server) routes() {
 	}
 }
 
-// apiRoute registers an API route behind counting, fault injection, rate
-// limiting, authentication and scope checks. The route key used by counters
-// and fault filters is "<METHOD> <path pattern without /client/v4>".
+// apiRoute registers an API route behind counting, authentication, rate
+// limiting, authorization, fault injection and the handler, in that order
+// (serveAPI). The route key used by counters and fault filters is
+// "<METHOD> <path pattern without /client/v4>".
 func (s *Server) apiRoute(method, path string, write bool, h apiHandler) {
 	key := method + " " + path
 	s.mux.HandleFunc(method+" "+apiPrefix+path, func(w http.ResponseWriter, r *http.Request) {
@@ -232,7 +233,52 @@ func (s *Server) apiRoute(method, path string, write bool, h apiHandler) {
 	})
 }
 
+// serveAPI answers one API request: authentication, the rate limit,
+// authorization (the credential's permission and the scope), then fault
+// injection, then the handler. Faults come after the credential checks, so a
+// request with a missing or wrong credential always gets its 400 or 403,
+// never an injected 5xx, 429 or dropped connection.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, key string, write bool, h apiHandler) {
+	bw := newBufferedWriter()
+	if sc, ok := s.admit(bw, r, write); ok && !s.withFaults(w, r, bw, key, write, func() { h(bw, r, sc) }) {
+		return // the fault dropped the connection
+	}
+	s.emit(w, r, bw)
+}
+
+// admit runs the credential checks and the rate limit. When it refuses the
+// request it has written the answer to w and returns false.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, write bool) (Scope, bool) {
+	credKey, perm, aerr := s.authenticate(r)
+	if aerr != nil {
+		aerr.write(w)
+		return Scope{}, false
+	}
+	if s.limiter != nil {
+		if !s.limiter.allow(credKey, w) {
+			return Scope{}, false
+		}
+	}
+	if write && perm != PermWrite {
+		newAPIError(http.StatusForbidden, codeAuthError, msgAuthError).write(w)
+		return Scope{}, false
+	}
+	sc := Scope{Kind: ScopeAccounts, ID: r.PathValue("account_id")}
+	if sc.ID == "" {
+		sc = Scope{Kind: ScopeZones, ID: r.PathValue("zone_id")}
+	}
+	if aerr := s.checkScope(sc); aerr != nil {
+		aerr.write(w)
+		return Scope{}, false
+	}
+	return sc, true
+}
+
+// withFaults serves an admitted request through the fault injector, which may
+// delay it, answer in serve's place (writing to bw), or drop the connection
+// before or after serve ran. It returns false when the connection is gone
+// (dropped, or the client left during the delay): nothing may be sent then.
+func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, bw *bufferedWriter, key string, write bool, serve func()) bool {
 	f := s.faults.decide(key, write)
 	if f.latency > 0 {
 		t := time.NewTimer(f.latency)
@@ -240,14 +286,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, key string, wr
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return
+			return false
 		}
 	}
 	if f.drop {
 		dropConnection(w)
-		return
+		return false
 	}
-	bw := newBufferedWriter()
 	switch {
 	case f.rateLimited:
 		writeRateLimited(bw, f.retryAfter, 0)
@@ -257,39 +302,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, key string, wr
 		bw.Header().Set("x-should-retry", "false")
 		writeError(bw, http.StatusConflict, codeConflict, msgConflict+": the identity provider was modified concurrently")
 	default:
-		s.authorizeAndServe(bw, r, write, h)
+		serve()
 	}
 	if f.lostResponse {
 		dropConnection(w)
-		return
+		return false
 	}
-	s.emit(w, r, bw)
-}
-
-func (s *Server) authorizeAndServe(w http.ResponseWriter, r *http.Request, write bool, h apiHandler) {
-	credKey, perm, aerr := s.authenticate(r)
-	if aerr != nil {
-		aerr.write(w)
-		return
-	}
-	if s.limiter != nil {
-		if !s.limiter.allow(credKey, w) {
-			return
-		}
-	}
-	if write && perm != PermWrite {
-		newAPIError(http.StatusForbidden, codeAuthError, msgAuthError).write(w)
-		return
-	}
-	sc := Scope{Kind: ScopeAccounts, ID: r.PathValue("account_id")}
-	if sc.ID == "" {
-		sc = Scope{Kind: ScopeZones, ID: r.PathValue("zone_id")}
-	}
-	if aerr := s.checkScope(sc); aerr != nil {
-		aerr.write(w)
-		return
-	}
-	h(w, r, sc)
+	return true
 }
 
 // authenticate returns a key identifying the credential (for rate limiting)

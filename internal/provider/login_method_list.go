@@ -43,12 +43,12 @@ func loginMethodListSchema(description string) schema.Schema {
 			"account_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Account to list. Defaults to the provider's `account_id`. Conflicts with `zone_id`.",
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
 			},
 			"zone_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Zone to list, for zone-scoped Access. Conflicts with `account_id`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
 			},
 			"name": schema.StringAttribute{
 				Optional:            true,

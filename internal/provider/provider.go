@@ -15,9 +15,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
@@ -92,7 +94,7 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"api_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "Cloudflare API token with the *Access: Organizations, Identity Providers, and Groups* " +
+				MarkdownDescription: "Cloudflare API token with the *" + client.PermissionName + "* " +
 					"permission (Edit to apply, Read for plans only). Create it in the Cloudflare dashboard under " +
 					"*My Profile > API Tokens*. Falls back to `" + envAPIToken + "`. Conflicts with `api_key`.",
 			},
@@ -110,6 +112,7 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "Default Cloudflare account for resources that set neither `account_id` nor `zone_id`. " +
 					"Falls back to `" + envAccountID + "`.",
+				Validators: []validator.String{scopeIDValidator{client.ScopeAccount}},
 			},
 			"base_url": schema.StringAttribute{
 				Optional: true,

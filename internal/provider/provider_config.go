@@ -111,11 +111,17 @@ func configure(ctx context.Context, cfg providerModel, env envLookup, userAgent 
 		return nil
 	}
 
+	accountID := stringOr(cfg.AccountID, env(envAccountID))
+	if accountID != "" && !isSet(cfg.AccountID) && !client.IsCloudflareID(accountID) {
+		// The block's own account_id has its validator; the environment's is checked here.
+		diags.AddAttributeError(attrPath("account_id"), "Invalid account_id", scopeIDProblem(envAccountID, client.ScopeAccount, accountID))
+		return nil
+	}
 	warnDays := int64(defaultCertExpiryWarningDays)
 	if isSet(cfg.CertExpiryWarningDays) {
 		warnDays = cfg.CertExpiryWarningDays.ValueInt64()
 	}
-	return newProviderData(c, stringOr(cfg.AccountID, env(envAccountID)), time.Duration(warnDays)*24*time.Hour,
+	return newProviderData(c, accountID, time.Duration(warnDays)*24*time.Hour,
 		cfg.RefreshByList.IsNull() || cfg.RefreshByList.ValueBool(), token, key)
 }
 

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -143,20 +145,79 @@ provider "zerotrust" {
 	})
 }
 
-// A read-only token can plan but not apply, and the error says why.
-func TestProviderConfig_readOnlyTokenCannotApply(t *testing.T) {
+// phrases matches the phrases in order, each word of each phrase separated by any white space, as the
+// CLIs wrap a diagnostic.
+func phrases(ps ...string) *regexp.Regexp {
+	quoted := make([]string, len(ps))
+	for i, p := range ps {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(quoted, `[\s\S]*`))
+}
+
+// A read-only credential can plan but not apply (the plan worked, the apply failed), and the error says
+// that it can read but not edit, with the permission's name; a credential refused for reading too says
+// so instead. Either speaks of the credential the provider was configured with.
+func TestProviderConfig_refusedCredentialsSayWhy(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t)
-	block := `provider "zerotrust" {
-  api_token  = "` + e.emu.ReadToken + `"
+	const readKey, readEmail = "read-only-global-key", "reader@example.com"
+	e := &testEnv{t: t, now: time.Now, emu: emulator.NewTestServer(t, emulator.Options{APIKeys: map[string]emulator.APIKeyCred{
+		"writer": {Email: emulator.TestAPIEmail, Key: emulator.TestAPIKey, Permission: emulator.PermWrite},
+		"reader": {Email: readEmail, Key: readKey, Permission: emulator.PermRead},
+	}})}
+	block := func(credential string) string {
+		return `provider "zerotrust" {
+  ` + credential + `
   base_url   = "` + e.emu.APIBaseURL() + `"
   account_id = "` + e.emu.AccountID + `"
 }`
+	}
+	token := func(tok string) string { return `api_token = "` + tok + `"` }
+	globalKey := func(key, email string) string { return `api_key = "` + key + `"` + "\n  email = \"" + email + `"` }
+	const permission = "Access: Organizations, Identity Providers, and Groups"
+	tokenReads := "The API token can read the login methods of this account or zone but not change them: it has the " +
+		permission + " permission at Read only, which is enough to plan but not to apply. Give the token that permission at Edit"
+	keyReads := "The Global API key can read the login methods of this account or zone but not change them: its user's role " +
+		"does not grant " + permission + " at Edit."
+	for _, tc := range []struct {
+		name, credential string
+		want             *regexp.Regexp
+	}{
+		{"read-only API token", token(e.emu.ReadToken),
+			phrases("Unable to Create Login Method", "403 Forbidden: [10000] Authentication error. "+tokenReads)},
+		{"read-only Global API key", globalKey(readKey, readEmail),
+			phrases("Unable to Create Login Method", "403 Forbidden: [10000] Authentication error. "+keyReads)},
+		{"unknown API token", token("revoked-or-mistyped"),
+			phrases("Unable to Create Login Method", "403 Forbidden: [10000] Authentication error. The API token was refused "+
+				"for reading too: it is wrong, expired or revoked, or it lacks the "+permission+" permission (Read to plan, Edit to apply)")},
+		{"wrong Global API key", globalKey("wrong", readEmail),
+			phrases("Unable to Create Login Method", "403 Forbidden: [10000] Authentication error. The Global API key was refused "+
+				"for reading too: the key or its e-mail is wrong")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps:                    []resource.TestStep{{Config: loginMethodWith(e, block(tc.credential)), ExpectError: tc.want}},
+			})
+		})
+	}
+
+	// The issue's case: a login method exists, the plan of a change works with a read-only token, the apply fails.
+	cfg := func(credential, name string) string {
+		return strings.Replace(loginMethodWith(e, block(credential)), `"JumpCloud"`, `"`+name+`"`, 1)
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      loginMethodWith(e, block),
-			ExpectError: regexp.MustCompile(`Unable\s+to\s+Create\s+Login\s+Method[\s\S]*403`),
-		}},
+		Steps: []resource.TestStep{
+			{Config: cfg(token(e.emu.WriteToken), "before")},
+			{Config: cfg(token(e.emu.ReadToken), "after"), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: cfg(token(e.emu.ReadToken), "after"), ExpectError: phrases("Unable to Update Login Method", "403 Forbidden: [10000] Authentication error. "+tokenReads)},
+			{Config: cfg(globalKey(readKey, readEmail), "after"), ExpectError: phrases("Unable to Update Login Method", "403 Forbidden: [10000] Authentication error. "+keyReads)},
+			{Config: cfg(token(e.emu.WriteToken), "before")},
+		},
 	})
 }

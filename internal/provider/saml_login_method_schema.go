@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
@@ -43,13 +44,13 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. " +
 					"Conflicts with `zone_id`. Changing it replaces the login method.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
 			},
 			"zone_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`. Changing it replaces the login method.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
 			},
 			"name": schema.StringAttribute{
 				Required:            true,

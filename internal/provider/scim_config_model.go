@@ -56,7 +56,8 @@ type scimSettings struct {
 }
 
 // readSCIMSettings is the one mapping from the API's scim_config to its attributes. A login method the
-// API shows without identity_update_behavior has Cloudflare's default.
+// API shows without identity_update_behavior (the API documents no default) reads as this provider's
+// default, so it plans no change unless another value is configured.
 func readSCIMSettings(idp *client.IdentityProvider) scimSettings {
 	sc := client.SCIMConfig{}
 	if idp.SCIMConfig != nil {

@@ -21,8 +21,11 @@ import (
 var identityUpdateBehaviors = []string{client.IdentityUpdateAutomatic, client.IdentityUpdateReauth, client.IdentityUpdateNoAction}
 
 // defaultIdentityUpdateBehavior is no_action: the JumpCloud guide's "group membership change
-// reauthentication" checkbox starts off, and no_action is what Cloudflare's API and Terraform provider
-// use when the field is not sent (the OpenAPI documents no default).
+// reauthentication" checkbox starts off, and the official Cloudflare provider's schema defaults the field
+// to no_action. What the API applies when the field is not sent is not documented: Cloudflare's OpenAPI
+// (internal/emulator/testdata/openapi/cloudflare-access-idp-openapi-2026-delta.json,
+// components.schemas.IdentityProviderSCIMConfig.properties.identity_update_behavior) gives its type and
+// enum but no default, so this provider always sends a value.
 const defaultIdentityUpdateBehavior = client.IdentityUpdateNoAction
 
 // identityUpdateBehaviorDescription documents identity_update_behavior for the resource and the data source.
@@ -71,13 +74,13 @@ func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. " +
 					"Conflicts with `zone_id`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
 			},
 			"zone_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
 			},
 			"enabled": schema.BoolAttribute{
 				Optional: true,
@@ -106,8 +109,9 @@ func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Computed: true,
 				Default:  stringdefault.StaticString(defaultIdentityUpdateBehavior),
 				MarkdownDescription: identityUpdateBehaviorDescription + " One of " + quotedList(identityUpdateBehaviors...) +
-					". Defaults to `" + defaultIdentityUpdateBehavior + "`: the guide's reauthentication checkbox starts off, " +
-					"and it is what Cloudflare applies when the setting is not given.",
+					". Defaults to `" + defaultIdentityUpdateBehavior + "`, like the guide's reauthentication checkbox, which " +
+					"starts off, and the official Cloudflare provider. The provider always sends the setting: Cloudflare's API " +
+					"documents no default of its own.",
 				Validators: []validator.String{stringvalidator.OneOf(identityUpdateBehaviors...)},
 			},
 			"secret_version": schema.Int64Attribute{

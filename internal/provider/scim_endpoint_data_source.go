@@ -81,12 +81,12 @@ func (d *scimEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. Conflicts with `zone_id`.",
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
 			},
 			"zone_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
 			},
 			"scim_base_url": schema.StringAttribute{
 				Computed: true,

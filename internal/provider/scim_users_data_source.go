@@ -86,7 +86,7 @@ func scimListCommonAttributes(kind string, otherFilters ...string) map[string]sc
 			Computed: true,
 			MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. The API lists " +
 				"SCIM " + kind + " only for account-scoped login methods.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{scopeIDValidator{client.ScopeAccount}},
 		},
 		"idp_resource_ids": schema.ListAttribute{
 			ElementType: types.StringType,

@@ -2,13 +2,17 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
 
 func TestParseImportID(t *testing.T) {
@@ -70,15 +74,129 @@ func TestConfigureFromEnvironmentMasksSecrets(t *testing.T) {
 		APIToken: types.StringNull(), APIKey: types.StringNull(), Email: types.StringNull(), AccountID: types.StringNull(),
 		BaseURL: types.StringNull(), CertExpiryWarningDays: types.Int64Value(7), RateLimit: types.Int64Value(0), RefreshByList: types.BoolValue(false),
 	}
-	env := map[string]string{envAPIToken: "tok-from-env", envAccountID: "acc-env", envBaseURL: "http://127.0.0.1:1/client/v4"}
+	env := map[string]string{envAPIToken: "tok-from-env", envAccountID: "0123456789abcdef0123456789abcdef", envBaseURL: "http://127.0.0.1:1/client/v4"}
 	d := configure(context.Background(), cfg, func(k string) string { return env[k] }, "test", &diags)
 	if diags.HasError() || d == nil || d.client == nil {
 		t.Fatalf("configure: %v", diags)
 	}
-	if d.accountID != "acc-env" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
+	if d.accountID != "0123456789abcdef0123456789abcdef" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
 		t.Fatalf("configure = %+v", d)
 	}
 	if len(d.secrets) != 1 || d.secrets[0] != "tok-from-env" {
 		t.Fatalf("log masks = %q, want the token only", d.secrets)
+	}
+}
+
+// A mistyped account_id or zone_id fails validation (so the plan) on the attribute, wherever it can be
+// set: the provider block, every resource, data source and list resource. Valid and unknown values pass.
+func TestScopeIDsAreCheckedAtPlan(t *testing.T) {
+	t.Parallel()
+	emu := emulator.NewTestServer(t, emulator.Options{})
+	p := protocol(t, emu)
+	ctx := context.Background()
+	type target struct {
+		what     string
+		typ      tftypes.Type
+		validate func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic
+	}
+	targets := []target{{"provider", p.schema.Provider.ValueType(), func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+		resp, err := p.srv.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}}}
+	for name, s := range p.schema.ResourceSchemas {
+		targets = append(targets, target{"resource " + name, s.ValueType(), func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+			resp, err := p.srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: name, Config: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Diagnostics
+		}})
+	}
+	for name, s := range p.schema.DataSourceSchemas {
+		targets = append(targets, target{"data source " + name, s.ValueType(), func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+			resp, err := p.srv.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: name, Config: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Diagnostics
+		}})
+	}
+	for name, s := range p.schema.ListResourceSchemas {
+		targets = append(targets, target{"list resource " + name, s.ValueType(), func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+			resp, err := p.srv.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: name, Config: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Diagnostics
+		}})
+	}
+	checked := map[string]int{}
+	for _, tg := range targets {
+		for _, attr := range []string{"account_id", "zone_id"} {
+			if _, ok := tg.typ.(tftypes.Object).AttributeTypes[attr]; !ok {
+				continue
+			}
+			checked[attr]++
+			at := tftypes.NewAttributePath().WithAttributeName(attr)
+			// Only what is said about the ID counts: other attributes are left null, and some are required.
+			about := func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+				var out []*tfprotov6.Diagnostic
+				for _, d := range tg.validate(cfg) {
+					if d.Attribute != nil && d.Attribute.Equal(at) || strings.Contains(d.Detail, "hexadecimal") {
+						out = append(out, d)
+					}
+				}
+				return out
+			}
+			kind := map[string]string{"account_id": "account", "zone_id": "zone"}[attr]
+			for _, bad := range []string{"", "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0", "my-account", "0123456789abcdef0123456789abcdeg"} {
+				diags := about(p.value(tg.typ, map[string]tftypes.Value{attr: str(bad)}))
+				if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || diags[0].Summary != "Invalid "+attr ||
+					!strings.HasPrefix(diags[0].Detail, attr+" must be the 32 hexadecimal characters of the "+kind+"'s ID, ") ||
+					!strings.Contains(diags[0].Detail, fmt.Sprintf("%q is not.", bad)) ||
+					diags[0].Attribute == nil || !diags[0].Attribute.Equal(at) {
+					t.Errorf("%s %s = %q: diagnostics %v, want one error on %s", tg.what, attr, bad, diagStrings(diags), attr)
+				}
+			}
+			for _, good := range []tftypes.Value{str(emu.AccountID), str("0123456789ABCDEF0123456789abcdef"), tftypes.NewValue(tftypes.String, tftypes.UnknownValue)} {
+				if diags := about(p.value(tg.typ, map[string]tftypes.Value{attr: good})); len(diags) != 0 {
+					t.Errorf("%s %s = %v: diagnostics %v, want none", tg.what, attr, good, diagStrings(diags))
+				}
+			}
+		}
+	}
+	// The provider, 2 resources, 3 data sources and 2 list resources have account_id; all but the provider
+	// and the SCIM users and groups data sources have zone_id.
+	if checked["account_id"] != 8 || checked["zone_id"] != 5 {
+		t.Errorf("checked %v: a schema gained or lost account_id or zone_id; update this count", checked)
+	}
+}
+
+func diagStrings(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary+": "+d.Detail)
+	}
+	return out
+}
+
+// CLOUDFLARE_ACCOUNT_ID is checked like the provider block's account_id, when Configure reads it.
+func TestConfigureRefusesAMistypedAccountIDFromTheEnvironment(t *testing.T) {
+	var diags diag.Diagnostics
+	cfg := providerModel{
+		APIToken: types.StringValue("token"), APIKey: types.StringNull(), Email: types.StringNull(),
+		AccountID: types.StringNull(), BaseURL: types.StringNull(),
+		CertExpiryWarningDays: types.Int64Null(), RateLimit: types.Int64Null(), RefreshByList: types.BoolNull(),
+	}
+	env := func(name string) string {
+		return map[string]string{envAccountID: "dash.cloudflare.com/0123456789abcdef"}[name]
+	}
+	if d := configure(context.Background(), cfg, env, "test", &diags); d != nil || diags.ErrorsCount() != 1 ||
+		diags[0].Summary() != "Invalid account_id" ||
+		diags[0].Detail() != `CLOUDFLARE_ACCOUNT_ID must be the 32 hexadecimal characters of the account's ID, as in the dashboard URL https://dash.cloudflare.com/<account_id>; "dash.cloudflare.com/0123456789abcdef" is not.` {
+		t.Fatalf("configure = %+v, %v", d, diags)
 	}
 }

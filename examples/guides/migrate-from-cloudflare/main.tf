@@ -20,9 +20,10 @@ provider "zerotrust" {
   account_id = var.cloudflare_account_id
 }
 
-# The ID has the official provider's import format, accounts/<account_id>/<identity_provider_id>: the
-# value of `terraform state show cloudflare_zero_trust_access_identity_provider.jumpcloud`'s id, with
-# its account. Remove the block after the first apply, or keep it: an imported resource ignores it.
+# The ID has the official provider's current import format, accounts/<account_id>/<identity_provider_id>
+# (v4's <account_id>/<identity_provider_id> works too): the value of `terraform state show
+# cloudflare_zero_trust_access_identity_provider.jumpcloud`'s id, with its account. Remove the block after
+# the first apply, or keep it: an imported resource ignores it.
 import {
   to = zerotrust_saml_login_method.jumpcloud
   id = "accounts/0123456789abcdef0123456789abcdef/9f2b4a1e-6c1d-4e55-a8a2-3c1f0e7d5b21"
