@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/oidcdiscovery"
 )
 
 func TestRunServesPrintsURLAndStops(t *testing.T) {
@@ -91,5 +96,46 @@ func TestRunRefusesRemoteAddresses(t *testing.T) {
 		if err := checkLoopback(addr); err != nil {
 			t.Errorf("%s: %v", addr, err)
 		}
+	}
+}
+
+// -oidc serves the test issuers beside the API: the good one's document is what an OIDC login method reads.
+func TestRunServesOIDCIssuers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-oidc", "-token", "w"}, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	apiURL, _ := strings.CutPrefix(strings.TrimSpace(line), "EMULATOR_URL=")
+	issuer := strings.TrimSuffix(apiURL, "/client/v4") + "/oidc/good"
+	d, err := oidcdiscovery.Discover(ctx, &fetch.Fetcher{}, issuer, oidcdiscovery.Options{AllowHTTP: true})
+	if err != nil || d.JWKSURI != issuer+"/jwks" || !d.SupportsS256() {
+		t.Fatalf("discovery of %s: %+v, %v", issuer, d, err)
+	}
+	_, err = oidcdiscovery.Discover(ctx, &fetch.Fetcher{}, strings.Replace(issuer, "good", "duplicate-member", 1), oidcdiscovery.Options{AllowHTTP: true})
+	if !errors.Is(err, oidcdiscovery.ErrDuplicateMember) {
+		t.Fatalf("duplicate-member: %v", err)
+	}
+	// The API is still there.
+	req, _ := http.NewRequest("GET", apiURL+"/accounts/"+emulator.TestAccountID+"/access/identity_providers", nil)
+	req.Header.Set("Authorization", "Bearer w")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("API: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }
