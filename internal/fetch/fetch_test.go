@@ -121,17 +121,28 @@ func TestFetchRefusesBadAnswers(t *testing.T) {
 	wantKind(t, err, ErrUnreachable, "Check the URL and that this machine can reach the IdP")
 }
 
-// A server that never answers costs the policy's timeout and no more; the caller's own cancellation is
-// its context's error, not a timeout.
-func TestFetchTimesOut(t *testing.T) {
+// stalling is a server that sends start (nothing when empty) and then nothing more until the client
+// gives up or the test ends.
+func stalling(t *testing.T, start string) *server {
 	release := make(chan struct{})
 	s := newServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		if start != "" {
+			fmt.Fprint(w, start)
+			w.(http.Flusher).Flush()
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 	})
 	t.Cleanup(func() { close(release) })
+	return s
+}
+
+// A server that never answers costs the policy's timeout and no more; the caller's own cancellation is
+// its context's error, not a timeout.
+func TestFetchTimesOut(t *testing.T) {
+	s := stalling(t, "")
 	p := metadataPolicy(true)
 	p.Timeout = 20 * time.Millisecond
 	_, err := s.fetcher().Fetch(context.Background(), s.URL, p)
@@ -147,16 +158,7 @@ func TestFetchTimesOut(t *testing.T) {
 
 // A body that starts and then stalls is bounded by the same timeout.
 func TestFetchTimesOutInTheBody(t *testing.T) {
-	release := make(chan struct{})
-	s := newServer(t, false, func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "<Entity")
-		w.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	})
-	t.Cleanup(func() { close(release) })
+	s := stalling(t, "<Entity")
 	p := metadataPolicy(true)
 	p.Timeout = 20 * time.Millisecond
 	_, err := s.fetcher().Fetch(context.Background(), s.URL, p)

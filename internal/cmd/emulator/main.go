@@ -170,6 +170,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.latency > 0 {
 		srv.SetFaults(emulator.FaultConfig{Latency: c.latency})
 	}
+	var issuers *oidctest.Provider
+	if c.oidc {
+		if issuers, err = oidctest.New(oidcPrefix); err != nil {
+			return err
+		}
+		defer issuers.Close()
+	}
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return fmt.Errorf("listening: %w", err)
@@ -184,13 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	var handler http.Handler = srv
-	if c.oidc {
-		issuers, err := oidctest.New(oidcPrefix)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		defer issuers.Close()
+	if issuers != nil {
 		mux := http.NewServeMux()
 		mux.Handle(oidcPrefix+"/", issuers)
 		mux.Handle("/", srv)
