@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -23,13 +24,19 @@ type IdentityProvider struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// IdentityProviderConfig is the per-type "config" object. The SAML fields are
-// typed; every other key (e.g. the client_id of an OIDC provider) is kept in
-// Extra and sent back unchanged.
+// IdentityProviderConfig is the per-type "config" object. The SAML fields and those of the OAuth and
+// OpenID Connect types (oidc, okta, azureAD; client_id and client_secret are also those of github,
+// google and the others) are typed; every other key is kept in Extra and sent back unchanged.
 //
-// Typed fields are omitted when empty so that a non-SAML config does not
-// grow empty SAML keys; SignRequest is a pointer so that an explicit false
-// can be sent.
+// Typed fields are omitted when empty so that a config does not grow the empty keys of other types;
+// the booleans are pointers so that an explicit false can be sent.
+//
+// ClientSecret is write-only (CONTRACT.md, "The OAuth client secret"): the API never returns it, and a
+// PUT without it keeps the stored secret. So a read-modify-write, which starts from a GET, never sends
+// it, and the stored secret stays; a secret is sent only when the caller sets one. Decoding drops a
+// redacted value (older API versions answered with asterisks), and encoding refuses a value that
+// contains '*' (see IsRedacted): the API would take it for the redacted placeholder, so the caller's
+// secret would silently not be set.
 type IdentityProviderConfig struct {
 	IssuerURL          string            `json:"issuer_url,omitempty"`
 	SSOTargetURL       string            `json:"sso_target_url,omitempty"`
@@ -41,8 +48,53 @@ type IdentityProviderConfig struct {
 	SignRequest        *bool             `json:"sign_request,omitempty"`
 	RedirectURL        string            `json:"redirect_url,omitempty"` // response only
 
+	// OAuth and OpenID Connect (oidc, okta, azureAD).
+	ClientID       string   `json:"client_id,omitempty"`
+	ClientSecret   string   `json:"client_secret,omitempty"`    // write-only; see the type's comment
+	Claims         []string `json:"claims,omitempty"`           // id_token claims added to the Access token
+	EmailClaimName string   `json:"email_claim_name,omitempty"` // the id_token claim holding the e-mail
+	PKCEEnabled    *bool    `json:"pkce_enabled,omitempty"`
+	// oidc: the discovery document's authorization_endpoint, token_endpoint and jwks_uri.
+	AuthURL  string   `json:"auth_url,omitempty"`
+	TokenURL string   `json:"token_url,omitempty"`
+	CertsURL string   `json:"certs_url,omitempty"`
+	Scopes   []string `json:"scopes,omitempty"`
+	// okta
+	OktaAccount           string `json:"okta_account,omitempty"`
+	AuthorizationServerID string `json:"authorization_server_id,omitempty"`
+	// azureAD
+	DirectoryID              string `json:"directory_id,omitempty"`
+	SupportGroups            *bool  `json:"support_groups,omitempty"`
+	ConditionalAccessEnabled *bool  `json:"conditional_access_enabled,omitempty"`
+	Prompt                   string `json:"prompt,omitempty"` // login, select_account or none
+
 	// Extra holds config keys this package does not model.
 	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Values of IdentityProviderConfig.Prompt (azureAD).
+const (
+	PromptLogin         = "login"
+	PromptSelectAccount = "select_account"
+	PromptNone          = "none"
+)
+
+// IsRedacted reports whether a secret as the API shows it is the redacted placeholder rather than the
+// secret: any value containing '*' (the API redacts with a run of asterisks).
+func IsRedacted(secret string) bool { return strings.Contains(secret, "*") }
+
+// String formats the config without the client secret, so that a careless %v in a log line cannot
+// leak it.
+func (c IdentityProviderConfig) String() string {
+	if c.ClientSecret != "" {
+		c.ClientSecret = "<redacted>"
+	}
+	return fmt.Sprintf("%+v", identityProviderConfigWire(c))
+}
+
+// GoString is String, for %#v.
+func (c IdentityProviderConfig) GoString() string {
+	return "client.IdentityProviderConfig" + c.String()
 }
 
 // CertificateTexts returns the SAML signing certificates as the API holds
@@ -92,7 +144,7 @@ const (
 // SecretAvailable reports whether Secret holds a usable plaintext secret:
 // false for empty and for any redacted value (anything containing '*').
 func (s SCIMConfig) SecretAvailable() bool {
-	return s.Secret != "" && !strings.Contains(s.Secret, "*")
+	return s.Secret != "" && !IsRedacted(s.Secret)
 }
 
 // String formats the config without the secret, so that a careless %v in a
@@ -135,7 +187,10 @@ type (
 var (
 	identityProviderKeys       = keySet("id", "name", "type", "config", "scim_config", "read_only")
 	identityProviderConfigKeys = keySet("issuer_url", "sso_target_url", "idp_public_certs", "idp_public_cert",
-		"attributes", "email_attribute_name", "header_attributes", "sign_request", "redirect_url")
+		"attributes", "email_attribute_name", "header_attributes", "sign_request", "redirect_url",
+		"client_id", "client_secret", "claims", "email_claim_name", "pkce_enabled", "auth_url", "token_url", "certs_url",
+		"scopes", "okta_account", "authorization_server_id", "directory_id", "support_groups",
+		"conditional_access_enabled", "prompt")
 	scimConfigKeys = keySet("enabled", "user_deprovision", "seat_deprovision", "identity_update_behavior",
 		"scim_base_url", "secret", "group_member_deprovision")
 )
@@ -164,8 +219,16 @@ func (p *IdentityProvider) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes the typed fields followed by Extra.
+// ErrRedactedSecret is returned (wrapped) when a config to be sent holds a client secret that contains
+// '*': see IdentityProviderConfig.
+var ErrRedactedSecret = errors.New("client_secret contains '*', which the API reads as the redacted placeholder " +
+	"and ignores, keeping the stored secret; set the IdP's real client secret")
+
+// MarshalJSON encodes the typed fields followed by Extra. It refuses a client secret that contains '*'.
 func (c IdentityProviderConfig) MarshalJSON() ([]byte, error) {
+	if IsRedacted(c.ClientSecret) {
+		return nil, ErrRedactedSecret
+	}
 	b, err := json.Marshal(identityProviderConfigWire(c))
 	if err != nil {
 		return nil, err
@@ -184,6 +247,9 @@ func (c *IdentityProviderConfig) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	w.Extra = extra
+	if IsRedacted(w.ClientSecret) { // a redaction is not the secret: never send it back
+		w.ClientSecret = ""
+	}
 	*c = IdentityProviderConfig(w)
 	return nil
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -12,7 +13,8 @@ func TestIdentityProviderKeepsUnknownKeysAcrossAFullPUT(t *testing.T) {
 	in := `{
 	  "id": "` + testIdPID + `", "name": "Okta", "type": "oidc",
 	  "saml_certificate_set_id": "7d1c5d4e-0000-4000-8000-000000000000",
-	  "config": {"client_id": "abc", "claims": ["groups"], "pkce_enabled": true, "redirect_url": "https://t.cloudflareaccess.com/cdn-cgi/access/callback"},
+	  "config": {"client_id": "abc", "claims": ["groups"], "pkce_enabled": true, "redirect_url": "https://t.cloudflareaccess.com/cdn-cgi/access/callback",
+	             "future_option": {"x": 1}},
 	  "scim_config": {"enabled": true, "user_deprovision": false, "seat_deprovision": false,
 	                  "identity_update_behavior": "reauth", "scim_base_url": "https://x/scim/v2",
 	                  "secret": "` + redacted34 + `", "group_member_deprovision": true, "future_flag": 3}
@@ -21,7 +23,8 @@ func TestIdentityProviderKeepsUnknownKeysAcrossAFullPUT(t *testing.T) {
 	if err := json.Unmarshal([]byte(in), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Config.IssuerURL != "" || string(p.Config.Extra["client_id"]) != `"abc"` || p.Config.RedirectURL == "" {
+	if p.Config.IssuerURL != "" || p.Config.ClientID != "abc" || p.Config.PKCEEnabled == nil || !*p.Config.PKCEEnabled ||
+		string(p.Config.Extra["future_option"]) != `{"x": 1}` || len(p.Config.Extra) != 1 || p.Config.RedirectURL == "" {
 		t.Fatalf("config = %+v", p.Config)
 	}
 	if string(p.Extra["saml_certificate_set_id"]) == "" || p.SCIMConfig.SecretAvailable() {
@@ -38,11 +41,14 @@ func TestIdentityProviderKeepsUnknownKeysAcrossAFullPUT(t *testing.T) {
 	}
 	cfg := got["config"].(map[string]any)
 	scim := got["scim_config"].(map[string]any)
-	if got["saml_certificate_set_id"] == nil || cfg["client_id"] != "abc" || cfg["pkce_enabled"] != true || scim["future_flag"] != float64(3) {
+	if got["saml_certificate_set_id"] == nil || cfg["client_id"] != "abc" || cfg["pkce_enabled"] != true || cfg["future_option"] == nil ||
+		scim["future_flag"] != float64(3) {
 		t.Errorf("unknown keys dropped: %s", out)
 	}
-	if _, ok := cfg["issuer_url"]; ok {
-		t.Errorf("empty SAML keys added to an OIDC config: %s", out)
+	for _, key := range []string{"issuer_url", "sign_request", "client_secret", "auth_url", "directory_id", "support_groups"} {
+		if _, ok := cfg[key]; ok {
+			t.Errorf("empty %s added to an OIDC config: %s", key, out)
+		}
 	}
 	if _, ok := scim["secret"]; ok {
 		t.Errorf("secret sent on a write: %s", out)
@@ -120,6 +126,66 @@ func TestSCIMConfigFormattingHidesTheSecret(t *testing.T) {
 	for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p), fmt.Sprint(p.SCIMConfig), fmt.Sprintf("%v", *p.SCIMConfig)} {
 		if strings.Contains(s, testSecret) {
 			t.Errorf("formatted value leaks the secret: %s", s)
+		}
+	}
+}
+
+// A SAML config does not grow the OAuth keys, nor an OAuth config the SAML ones.
+func TestConfigsKeepToTheirKeys(t *testing.T) {
+	b, err := json.Marshal(storedIdP(redacted34).Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys map[string]any
+	if err := json.Unmarshal(b, &keys); err != nil {
+		t.Fatal(err)
+	}
+	saml := map[string]bool{"issuer_url": true, "sso_target_url": true, "idp_public_certs": true, "attributes": true,
+		"email_attribute_name": true, "header_attributes": true, "sign_request": true, "redirect_url": true}
+	for k := range keys {
+		if !saml[k] {
+			t.Errorf("a SAML config sends %q: %s", k, b)
+		}
+	}
+	f := false
+	b, err = json.Marshal(IdentityProviderConfig{ClientID: "id", DirectoryID: "d", SupportGroups: &f, Prompt: PromptLogin})
+	if err != nil || string(b) != `{"client_id":"id","directory_id":"d","support_groups":false,"prompt":"login"}` {
+		t.Errorf("azureAD config: %s, %v", b, err)
+	}
+}
+
+// The client secret is write-only: a read never brings one back to send, an empty one is not sent, and
+// one that looks redacted is refused rather than sent.
+func TestClientSecretIsSentOnlyWhenSet(t *testing.T) {
+	for _, read := range []string{`{"client_id":"abc"}`, `{"client_id":"abc","client_secret":null}`,
+		`{"client_id":"abc","client_secret":"` + redacted34 + `"}`, `{"client_id":"abc","client_secret":""}`} {
+		var c IdentityProviderConfig
+		if err := json.Unmarshal([]byte(read), &c); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(c)
+		if err != nil || string(b) != `{"client_id":"abc"}` {
+			t.Errorf("read %s, sent %s (%v)", read, b, err)
+		}
+	}
+	b, err := json.Marshal(IdentityProviderConfig{ClientID: "abc", ClientSecret: "n3w"})
+	if err != nil || string(b) != `{"client_id":"abc","client_secret":"n3w"}` {
+		t.Errorf("a set secret: %s, %v", b, err)
+	}
+	for _, secret := range []string{redacted34, "abc*def"} {
+		_, err := json.Marshal(IdentityProvider{Name: "x", Type: "oidc", Config: IdentityProviderConfig{ClientSecret: secret}})
+		if !errors.Is(err, ErrRedactedSecret) {
+			t.Errorf("%q: %v", secret, err)
+		}
+	}
+}
+
+func TestConfigFormattingHidesTheClientSecret(t *testing.T) {
+	const secret = "client-s3cret-value"
+	p := IdentityProvider{Name: "x", Type: "oidc", Config: IdentityProviderConfig{ClientID: "abc", ClientSecret: secret}}
+	for _, s := range []string{fmt.Sprint(p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p), fmt.Sprint(p.Config), fmt.Sprintf("%v", &p.Config)} {
+		if strings.Contains(s, secret) || !strings.Contains(s, "abc") {
+			t.Errorf("formatted value leaks the secret or hides the rest: %s", s)
 		}
 	}
 }

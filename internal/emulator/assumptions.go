@@ -23,6 +23,16 @@ import (
 //     issuer_url, sso_target_url and idp_public_certs are required for SAML,
 //     so always set. Other types echo their config as sent, minus
 //     client_secret.
+//   - config.client_secret is write-only (CONTRACT.md, "The OAuth client
+//     secret"): never in a response; a PUT without it, with null, "" or a value
+//     containing '*' keeps the stored one (clientSecretAfterWrite, the one place
+//     the rule lives).
+//   - oidc, okta and azureAD configs are checked field by field (oauth.go): the
+//     OpenAPI's types, absolute URLs, azureAD's prompt values, no field of
+//     another of these types; and the fields the dashboard calls required must
+//     be set (oauthRequired; the OpenAPI marks none).
+//   - SCIM can be enabled only on the types in scimTypes; other types accept a
+//     scim_config with enabled false.
 //   - scim_base_url uses a population UUID distinct from the IdP ID (the
 //     delta's example shows the IdP ID; CONTRACT.md says <uuid>) so clients that
 //     build the URL instead of reading it fail in tests. It is computed from
@@ -109,6 +119,15 @@ var identityProviderTypes = map[string]bool{
 	"linkedin": true, "oidc": true, "okta": true, "onelogin": true,
 	"pingone": true, "yandex": true, "cloudflare": true, "passkeys": true,
 }
+
+// scimTypes are the identity provider types on which SCIM can be enabled.
+// Evidence: Cloudflare's SCIM page lists Microsoft Entra ID (azureAD) and Okta,
+// and later "all SAML and OIDC identity providers"; the official provider (v5)
+// refuses scim_config on onetimepin. For github, google, google-apps, linkedin,
+// facebook, yandex, centrify, onelogin, pingone, cloudflare and passkeys the API's
+// answer is not published: refusing is assumed (a stricter emulator makes a
+// client's mistake show in tests rather than in production).
+var scimTypes = map[string]bool{"saml": true, "oidc": true, "okta": true, "azureAD": true}
 
 // identityUpdateBehaviors are the values of scim_config.identity_update_behavior.
 var identityUpdateBehaviors = map[string]bool{"automatic": true, "reauth": true, "no_action": true}

@@ -5,8 +5,10 @@
 //
 //   - the v4 REST API under /client/v4 for identity providers at account and
 //     zone scope, with Cloudflare's envelope, status codes, error codes,
-//     validation, paging, auth (API tokens and X-Auth-Email/X-Auth-Key) and the
-//     SCIM secret lifecycle described in CONTRACT.md (this package's directory);
+//     validation, paging, auth (API tokens and X-Auth-Email/X-Auth-Key), the
+//     SCIM secret lifecycle and the write-only OAuth client secret described in
+//     CONTRACT.md (this package's directory), for saml, oidc, okta and azureAD
+//     and, with their config kept as sent, the other types;
 //   - a real SCIM 2.0 service for every login method at its scim_base_url
 //     (/populations/<uuid>/scim/v2 on the emulator's own address), whose users and
 //     groups show up in the API's /scim/users and /scim/groups lists;

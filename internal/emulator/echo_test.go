@@ -158,59 +158,89 @@ func fullSAML(name string) map[string]any {
 	}
 }
 
+// echoRun checks the responses of one emulator against the table.
+type echoRun struct {
+	t     *testing.T
+	rules map[string]echoRule
+	c     apiCall
+	base  string
+}
+
+func newEchoRun(t *testing.T) (echoRun, *TestServer) {
+	ts, _ := newContractServer(t, Options{})
+	return echoRun{t: t, rules: echoRules(t), c: ts.client(t, ts.WriteToken), base: idpsPath(ts.AccountScope())}, ts
+}
+
+func (e echoRun) check(step string, ec echoCase, result map[string]any) {
+	e.t.Helper()
+	for _, p := range checkEcho(e.rules, ec, result) {
+		e.t.Errorf("%s: %s", step, p)
+	}
+}
+
+// write sends body and checks the answer; it returns the IdP's ID.
+func (e echoRun) write(step, method, path string, status int, ec echoCase) string {
+	e.t.Helper()
+	result := resultObject(e.t, e.c.do(method, path, ec.sent).want(e.t, status))
+	e.check(step, ec, result)
+	id, _ := result["id"].(string)
+	return id
+}
+
+// reads checks the IdP's GET and its item in the list.
+func (e echoRun) reads(step string, ec echoCase, id string) {
+	e.t.Helper()
+	e.check(step+": GET", ec, resultObject(e.t, e.c.do("GET", e.base+"/"+id, nil).want(e.t, http.StatusOK)))
+	found := false
+	for _, item := range resultList(e.t, e.c.do("GET", e.base+"?per_page=1000", nil).want(e.t, http.StatusOK)) {
+		if item["id"] == id {
+			found = true
+			e.check(step+": list", ec, item)
+		}
+	}
+	if !found {
+		e.t.Errorf("%s: %s not listed", step, id)
+	}
+}
+
+// life checks every response of one IdP's life: create minimal, replace with everything (SCIM on), replace
+// with the minimum again, and a create with everything.
+func (e echoRun) life(minimal, full, back map[string]any) {
+	e.t.Helper()
+	id := e.write("POST minimal", "POST", e.base, http.StatusCreated, echoCase{sent: minimal})
+	e.reads("minimal", echoCase{sent: minimal}, id)
+	e.write("PUT full", "PUT", e.base+"/"+id, http.StatusOK, echoCase{sent: full, scimOn: true})
+	e.reads("full", echoCase{sent: full, scimOn: true}, id)
+	// A full replace clears what it does not send; SCIM stays known.
+	e.write("PUT minimal", "PUT", e.base+"/"+id, http.StatusOK, echoCase{sent: back, scimOn: true})
+	e.reads("minimal again", echoCase{sent: back, scimOn: true}, id)
+	e.write("POST full", "POST", e.base, http.StatusCreated, echoCase{sent: full, scimOn: true})
+}
+
 // The emulator echoes what Cloudflare echoes: Computed fields always, Optional-only fields only when the
 // client set them (CONTRACT.md). Every response of a SAML IdP's life is checked: create, read, list and
 // replace, from a minimal body to a full one and back, and a read-only IdP.
 func TestResponsesEchoOnlyWhatCloudflareEchoes(t *testing.T) {
-	rules := echoRules(t)
-	ts, _ := newContractServer(t, Options{})
-	c := ts.client(t, ts.WriteToken)
-	base := idpsPath(ts.AccountScope())
-	check := func(step string, ec echoCase, result map[string]any) {
-		t.Helper()
-		for _, p := range checkEcho(rules, ec, result) {
-			t.Errorf("%s: %s", step, p)
-		}
-	}
-	checkReads := func(step string, ec echoCase, id string) {
-		t.Helper()
-		check(step+": GET", ec, resultObject(t, c.do("GET", base+"/"+id, nil).want(t, http.StatusOK)))
-		found := false
-		for _, item := range resultList(t, c.do("GET", base+"?per_page=1000", nil).want(t, http.StatusOK)) {
-			if item["id"] == id {
-				found = true
-				check(step+": list", ec, item)
-			}
-		}
-		if !found {
-			t.Errorf("%s: %s not listed", step, id)
-		}
-	}
-
-	minimal := minimalSAML("minimal")
-	created := resultObject(t, c.do("POST", base, minimal).want(t, http.StatusCreated))
-	id, _ := created["id"].(string)
-	check("POST minimal", echoCase{sent: minimal}, created)
-	checkReads("minimal", echoCase{sent: minimal}, id)
-
-	full := fullSAML("full")
-	check("PUT full", echoCase{sent: full, scimOn: true}, resultObject(t, c.do("PUT", base+"/"+id, full).want(t, http.StatusOK)))
-	checkReads("full", echoCase{sent: full, scimOn: true}, id)
-
-	back := minimalSAML("minimal again") // a full replace clears what it does not send; SCIM stays known
-	check("PUT minimal", echoCase{sent: back, scimOn: true}, resultObject(t, c.do("PUT", base+"/"+id, back).want(t, http.StatusOK)))
-	checkReads("minimal again", echoCase{sent: back, scimOn: true}, id)
-
-	created = resultObject(t, c.do("POST", base, full).want(t, http.StatusCreated))
-	check("POST full", echoCase{sent: full, scimOn: true}, created)
-
+	e, ts := newEchoRun(t)
+	e.life(minimalSAML("minimal"), fullSAML("full"), minimalSAML("minimal again"))
 	seeded, err := ts.Seed(ts.AccountScope(), IdP{Name: "Managed", Type: "saml", ReadOnly: true, Config: Config{
 		IssuerURL: "https://idp.example.com/entity", SSOTargetURL: "https://idp.example.com/sso", IdPPublicCerts: []string{testCert},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkReads("read-only", echoCase{sent: minimalSAML("Managed"), readOnly: true}, seeded.ID)
+	e.reads("read-only", echoCase{sent: minimalSAML("Managed"), readOnly: true}, seeded.ID)
+}
+
+// The same for oidc, okta and azureAD: their fields are echoed as sent, the client secret never; the
+// replace back to the minimum sends no secret (the stored one stays).
+func TestOAuthResponsesEchoOnlyWhatCloudflareEchoes(t *testing.T) {
+	for _, typ := range oauthTypes {
+		t.Run(typ, func(t *testing.T) {
+			e, _ := newEchoRun(t)
+			e.life(minimalOAuth(typ, "minimal", "s3cret"), fullOAuth(typ, "full", "s3cret"), minimalOAuth(typ, "minimal again", ""))
+		})
+	}
 }
 
 // The check above can fail: each way of breaking the table is reported.

@@ -38,7 +38,7 @@ func (s *Server) render(rec *record, showSecret bool) wireIdP {
 	if cfg == nil {
 		cfg = map[string]any{}
 	}
-	delete(cfg, "client_secret") // write-only in practice for OAuth types
+	delete(cfg, "client_secret") // never shown: Config.ClientSecret holds it, and a seed's Other cannot show it either
 	if p.Type == "saml" {
 		cfg["issuer_url"] = p.Config.IssuerURL
 		cfg["sso_target_url"] = p.Config.SSOTargetURL
@@ -167,7 +167,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, sc Scope) 
 		aerr.write(w)
 		return
 	}
-	p, aerr := parseIdP(body)
+	p, aerr := parseIdP(body, nil)
 	if aerr != nil {
 		aerr.write(w)
 		return
@@ -199,7 +199,8 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, sc Scope) {
 }
 
 // handleUpdate is a full replace: writable fields not sent are cleared; the
-// server-owned id, redirect_url, scim_base_url and secret are kept.
+// server-owned id, redirect_url, scim_base_url and secret are kept, and so is the
+// write-only client secret unless the body sets a new one.
 func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, sc Scope) {
 	body, aerr := readBody(w, r)
 	if aerr != nil {
@@ -212,7 +213,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, sc Scope) 
 	if rec == nil {
 		return
 	}
-	p, aerr := parseIdP(body)
+	p, aerr := parseIdP(body, &rec.idp)
 	if aerr != nil {
 		aerr.write(w)
 		return

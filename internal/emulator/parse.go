@@ -23,13 +23,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	return body, nil
 }
 
-// parseIdP decodes and validates a POST or PUT body. Read-only fields a client
-// copies from a GET (id, read_only, config.redirect_url, scim_config.secret,
-// scim_config.scim_base_url) are accepted and ignored, as are unknown top-level
-// keys (Cloudflare ignores keys it does not know). Type mismatches, a missing
-// name/type/config, unknown types and SAML configs without issuer, SSO URL or
-// certificate are refused with 400/12130.
-func parseIdP(body []byte) (IdP, *apiError) {
+// parseIdP decodes and validates a POST or PUT body. stored is the IdP a PUT
+// replaces, nil for a POST: its client secret stays unless the body sets a new
+// one (clientSecretAfterWrite). Read-only fields a client copies from a GET (id,
+// read_only, config.redirect_url, scim_config.secret, scim_config.scim_base_url)
+// are accepted and ignored, as are unknown top-level keys (Cloudflare ignores
+// keys it does not know). Type mismatches, a missing name/type/config, unknown
+// types, SAML configs without issuer, SSO URL or certificate, oidc, okta and
+// azureAD configs without their required fields (checkOAuthRequired), and SCIM
+// enabled on a type without SCIM (scimTypes) are refused with 400/12130.
+func parseIdP(body []byte, stored *IdP) (IdP, *apiError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return IdP{}, invalidRequest("request body is required")
 	}
@@ -65,9 +68,21 @@ func parseIdP(body []byte) (IdP, *apiError) {
 		return IdP{}, aerr
 	}
 	p.Config = c
+	var storedSecret string
+	if stored != nil {
+		storedSecret = stored.Config.ClientSecret
+	}
+	p.Config.ClientSecret = clientSecretAfterWrite(storedSecret, p.Config.ClientSecret)
+	if aerr := checkOAuthRequired(p); aerr != nil {
+		return IdP{}, aerr
+	}
 	sc, aerr := parseSCIMConfig(raw["scim_config"])
 	if aerr != nil {
 		return IdP{}, aerr
+	}
+	if sc.Enabled && !scimTypes[p.Type] {
+		return IdP{}, invalidRequest("scim_config.enabled: SCIM provisioning is not available for identity providers of type %q "+
+			"(only saml, oidc, okta and azureAD)", p.Type)
 	}
 	p.SCIMConfig = sc
 	return p, nil
@@ -101,9 +116,20 @@ var samlKeys = []string{
 
 func parseConfig(typ string, raw map[string]json.RawMessage) (Config, *apiError) {
 	var c Config
+	if _, ok := oauthTypeFields[typ]; ok {
+		if aerr := checkOAuthConfig(typ, raw); aerr != nil {
+			return Config{}, aerr
+		}
+	}
+	// The client secret of every OAuth type is kept apart: it is never shown (render) and a PUT
+	// without it keeps it (clientSecretAfterWrite).
+	if err := decodeField(raw, "client_secret", &c.ClientSecret); err != nil {
+		err.message = strings.Replace(err.message, ": client_secret:", ": config.client_secret:", 1)
+		return Config{}, err
+	}
 	other := map[string]any{}
 	for k, v := range raw {
-		if k == "redirect_url" || (typ == "saml" && slices.Contains(samlKeys, k)) {
+		if k == "redirect_url" || k == "client_secret" || (typ == "saml" && slices.Contains(samlKeys, k)) {
 			continue
 		}
 		var val any

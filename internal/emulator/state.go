@@ -196,6 +196,7 @@ func (s *Server) PutRaw(sc Scope, p IdP) (IdP, error) {
 		return IdP{}, errors.New("emulator: PutRaw needs an IdP ID")
 	}
 	p = p.clone()
+	p.Config.liftClientSecret()
 	if p.SCIMConfig.IdentityUpdateBehavior == "" {
 		p.SCIMConfig.IdentityUpdateBehavior = DefaultIdentityUpdateBehavior
 	}
@@ -268,6 +269,7 @@ func (s *Server) Mutate(sc Scope, id string, fn func(*IdP)) error {
 	}
 	p := rec.idp.clone()
 	fn(&p)
+	p.Config.liftClientSecret()
 	p.ID = rec.idp.ID
 	rec.idp = p
 	if p.SCIMConfig.Enabled && rec.secret == "" {

@@ -81,9 +81,10 @@ type IdP struct {
 	ReadOnly bool `json:"read_only"`
 }
 
-// Config is an IdP's config. The SAML fields are modelled; everything else
-// (other IdP types' settings, newer SAML options such as force_authn) is kept in
-// Other and echoed as sent.
+// Config is an IdP's config. The SAML fields and the client secret are
+// modelled; everything else (other IdP types' settings, checked for oidc, okta
+// and azureAD by checkOAuthConfig; newer SAML options such as force_authn) is
+// kept in Other and echoed as sent.
 //
 // The optional SAML fields remember whether they were set, because the API
 // echoes them only then (CONTRACT.md, "Which fields a response carries"): nil
@@ -97,7 +98,22 @@ type Config struct {
 	EmailAttributeName string            `json:"email_attribute_name,omitempty"`
 	HeaderAttributes   []HeaderAttribute `json:"header_attributes"`
 	SignRequest        *bool             `json:"sign_request,omitempty"`
-	Other              map[string]any    `json:"other,omitempty"`
+	// ClientSecret is the OAuth client secret of oidc, okta, azureAD and the other
+	// OAuth types. It is write-only: no response shows it, and a PUT that does not
+	// set a new one keeps it (clientSecretAfterWrite). Tests read it with Get.
+	ClientSecret string         `json:"client_secret,omitempty"`
+	Other        map[string]any `json:"other,omitempty"`
+}
+
+// liftClientSecret moves a client secret a seed or a dashboard edit put in
+// Other to ClientSecret, where the API's rules for it apply.
+func (c *Config) liftClientSecret() {
+	if s, ok := c.Other["client_secret"].(string); ok {
+		if s != "" {
+			c.ClientSecret = s
+		}
+		delete(c.Other, "client_secret")
+	}
 }
 
 // HeaderAttribute forwards a SAML attribute to the origin as a request header.

@@ -4,23 +4,14 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
-)
-
-const (
-	metadataFetchTimeout   = 30 * time.Second
-	metadataFetchRedirects = 5
 )
 
 // metadataInput is what a resource or function knows about where the metadata comes from.
@@ -68,10 +59,11 @@ func (in metadataInput) signingCertificates(diags *diag.Diagnostics) (signers []
 }
 
 // loadMetadata reads the metadata from its source and parses it through the provider's memo, so a
-// document validated and then planned is parsed once. signers are the parsed metadata_signing_certs.
+// document validated and then planned is parsed once; metadata_url is fetched through fetches, once per
+// URL and provider process. signers are the parsed metadata_signing_certs.
 // It returns nil after adding an error diagnostic on the attribute at fault. The result is shared:
 // callers must not change it.
-func loadMetadata(ctx context.Context, memo *samlmetadata.Memo, in metadataInput, signers []*x509.Certificate, now func() time.Time, diags *diag.Diagnostics) *samlmetadata.Metadata {
+func loadMetadata(ctx context.Context, memo *samlmetadata.Memo, fetches *fetch.Memo, in metadataInput, signers []*x509.Certificate, now func() time.Time, diags *diag.Diagnostics) *samlmetadata.Metadata {
 	opts := samlmetadata.Options{
 		EntityID:       in.EntityID.ValueString(),
 		Binding:        samlmetadata.BindingURN(in.SSOBinding.ValueString()),
@@ -82,7 +74,7 @@ func loadMetadata(ctx context.Context, memo *samlmetadata.Memo, in metadataInput
 	var data []byte
 	if isSet(in.URL) {
 		var err error
-		data, err = fetchMetadata(ctx, in.URL.ValueString(), in.AllowHTTP)
+		data, err = fetches.Fetch(ctx, in.URL.ValueString(), metadataFetchPolicy(in.AllowHTTP))
 		if err != nil {
 			diags.AddAttributeError(path.Root("metadata_url"), "Unable to Fetch SAML Metadata", err.Error())
 			return nil
@@ -127,58 +119,17 @@ func addMetadataError(diags *diag.Diagnostics, in metadataInput, err error) {
 	diags.AddAttributeError(at, "Invalid SAML Metadata", detail)
 }
 
-// fetchMetadata downloads metadata with a timeout, a size cap and at most a few redirects, over https
-// unless allowHTTP.
-func fetchMetadata(ctx context.Context, rawURL string, allowHTTP bool) ([]byte, error) {
-	if err := checkMetadataURL(rawURL, allowHTTP); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, metadataFetchTimeout)
-	defer cancel()
-	httpClient := &http.Client{
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= metadataFetchRedirects {
-				return fmt.Errorf("more than %d redirects", metadataFetchRedirects)
-			}
-			return checkMetadataURL(req.URL.String(), allowHTTP)
-		},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("metadata_url %q is not a valid URL: %w", rawURL, err)
-	}
-	req.Header.Set("Accept", "application/samlmetadata+xml, application/xml, text/xml")
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s failed: %w. Check the URL and that this machine can reach the IdP", rawURL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s answered %s; the IdP must serve its metadata at this URL with 200 OK", rawURL, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, samlmetadata.DefaultMaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the metadata from %s failed: %w", rawURL, err)
-	}
-	// Parse applies the size cap and reports an oversized document as samlmetadata.ErrTooLarge.
-	return data, nil
-}
-
-func checkMetadataURL(rawURL string, allowHTTP bool) error {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" || u.User != nil {
-		return fmt.Errorf("metadata_url %q must be an absolute URL without credentials", rawURL)
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if allowHTTP {
-			return nil
-		}
-		return fmt.Errorf("metadata_url %q uses plain http, so anyone on the path could swap the IdP's certificate; "+
-			"use https, or set allow_http = true for a development IdP", rawURL)
-	default:
-		return fmt.Errorf("metadata_url %q must use https", rawURL)
+// metadataFetchPolicy is how metadata_url is fetched: with a timeout, a size cap and at most a few
+// redirects, over https unless allowHTTP (package fetch).
+func metadataFetchPolicy(allowHTTP bool) fetch.Policy {
+	return fetch.Policy{
+		Attribute: "metadata_url",
+		Document:  "metadata",
+		Accept:    "application/samlmetadata+xml, application/xml, text/xml",
+		AllowHTTP: allowHTTP,
+		HTTPRisk:  "anyone on the path could swap the IdP's certificate",
+		// Parse reports a document over the cap as samlmetadata.ErrTooLarge; one byte more than the cap
+		// reaches it, anything longer is refused by the fetch.
+		MaxBytes: samlmetadata.DefaultMaxBytes + 1,
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
@@ -42,6 +43,9 @@ type zeroTrustProvider struct {
 	// metadata keeps what SAML metadata parsed to, so that each document is parsed once per process
 	// although Terraform validates and plans it in separate calls.
 	metadata *samlmetadata.Memo
+	// fetches keeps what metadata_url (and, for OIDC, the issuer's discovery URL) answered: one request
+	// per URL and process, however many resources name it.
+	fetches *fetch.Memo
 }
 
 // Bounds of the metadata memo. Terraform validates and plans each resource back to back, at most
@@ -53,6 +57,13 @@ const (
 	metadataMemoBytes   = 4 << 20
 )
 
+// Bounds of the fetch memo: a process names a handful of distinct URLs; 8 MB keeps a few documents at
+// the metadata cap (2 MiB) and thousands of discovery documents (a few kB each).
+const (
+	fetchMemoEntries = 64
+	fetchMemoBytes   = 8 << 20
+)
+
 // New returns a constructor for the provider, as providerserver.Serve and the tests expect.
 func New(version, commit string) func() provider.Provider {
 	return func() provider.Provider { return newProvider(version, commit, time.Now) }
@@ -60,7 +71,8 @@ func New(version, commit string) func() provider.Provider {
 
 func newProvider(version, commit string, now func() time.Time) *zeroTrustProvider {
 	return &zeroTrustProvider{version: version, commit: commit, now: now,
-		metadata: samlmetadata.NewMemo(metadataMemoEntries, metadataMemoBytes)}
+		metadata: samlmetadata.NewMemo(metadataMemoEntries, metadataMemoBytes),
+		fetches:  fetch.NewMemo(nil, fetchMemoEntries, fetchMemoBytes)}
 }
 
 // ProtocolServer returns the provider's plugin protocol 6 server: the framework's, with the workaround
@@ -175,7 +187,9 @@ func (p *zeroTrustProvider) userAgent() string {
 
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource { return &samlLoginMethodResource{now: p.now, metadata: p.metadata} },
+		func() resource.Resource {
+			return &samlLoginMethodResource{now: p.now, metadata: p.metadata, fetches: p.fetches}
+		},
 		NewSCIMConfigResource,
 	}
 }

@@ -58,7 +58,7 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 			}
 		}
 		if ok && isSet(in.XML) && in.known() && !resp.Diagnostics.HasError() {
-			loadMetadata(ctx, r.metadata, in, signers, r.now, &resp.Diagnostics)
+			loadMetadata(ctx, r.metadata, r.fetches, in, signers, r.now, &resp.Diagnostics)
 		}
 		return
 	}
@@ -118,7 +118,7 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 		if !ok {
 			return
 		}
-		md := loadMetadata(ctx, r.metadata, in, signers, now, &resp.Diagnostics)
+		md := loadMetadata(ctx, r.metadata, r.fetches, in, signers, now, &resp.Diagnostics)
 		if md == nil {
 			return
 		}

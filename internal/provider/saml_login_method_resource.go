@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
@@ -27,10 +28,11 @@ var (
 // samlLoginMethodResource is zerotrust_saml_login_method.
 type samlLoginMethodResource struct {
 	data *providerData
-	// now and metadata are the provider's clock and metadata memo; validation runs before the provider
-	// is configured, so they are set here.
+	// now, metadata and fetches are the provider's clock, metadata memo and fetch memo; validation runs
+	// before the provider is configured, so they are set here.
 	now      func() time.Time
 	metadata *samlmetadata.Memo
+	fetches  *fetch.Memo
 }
 
 const samlLoginMethodType = "zerotrust_saml_login_method"

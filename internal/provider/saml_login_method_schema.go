@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
@@ -67,7 +68,7 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"metadata_url": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "URL of the IdP's SAML metadata, fetched at every plan (" + metadataFetchTimeout.String() +
+				MarkdownDescription: "URL of the IdP's SAML metadata, fetched at every plan (" + fetch.DefaultTimeout.String() +
 					" timeout, " + itoa(samlmetadata.DefaultMaxBytes>>20) + " MiB limit, `https` only unless `allow_http` is set), so a " +
 					"certificate rotated at the IdP shows up as a planned update. Conflicts with `metadata_xml`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},

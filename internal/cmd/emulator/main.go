@@ -6,7 +6,9 @@
 //	EMULATOR_URL=http://127.0.0.1:PORT/client/v4
 //
 // as its single line on stdout once it is ready, and shuts down cleanly on
-// SIGINT or SIGTERM. It imports nothing but the emulator.
+// SIGINT or SIGTERM. With -oidc it also serves test OpenID providers beside the
+// API (package oidctest), for the demo and examples of OIDC login methods. It
+// imports nothing but the emulator and oidctest.
 package main
 
 import (
@@ -27,7 +29,11 @@ import (
 	"time"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/oidcdiscovery/oidctest"
 )
+
+// oidcPrefix is where -oidc serves its issuers: http://ADDR/oidc/good and one per refusal case.
+const oidcPrefix = "/oidc"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -55,7 +61,7 @@ func (l *listFlag) Set(v string) error {
 type config struct {
 	listen, state, urlFile, team, publicSCIM, tokenFile string
 	tokens, readTokens, accounts, zones                 listFlag
-	controls, allowRemote                               bool
+	controls, allowRemote, oidc                         bool
 	latency                                             time.Duration
 }
 
@@ -76,6 +82,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.urlFile, "url-file", "", "also write the API URL to this file")
 	fs.StringVar(&c.team, "team", emulator.DefaultTeamDomain, "Zero Trust team name used in redirect_url")
 	fs.StringVar(&c.publicSCIM, "public-scim-base", "", "replace the emulator's address in scim_base_url (the SCIM service stays on the emulator)")
+	fs.BoolVar(&c.oidc, "oidc", false, "also serve test OpenID providers under "+oidcPrefix+"/: the issuer http://ADDR"+oidcPrefix+
+		"/good (discovery document and JWKS; nobody can log in) and one issuer per way a discovery document is refused")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -162,6 +170,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.latency > 0 {
 		srv.SetFaults(emulator.FaultConfig{Latency: c.latency})
 	}
+	var issuers *oidctest.Provider
+	if c.oidc {
+		if issuers, err = oidctest.New(oidcPrefix); err != nil {
+			return err
+		}
+		defer issuers.Close()
+	}
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return fmt.Errorf("listening: %w", err)
@@ -175,7 +190,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = srv
+	if issuers != nil {
+		mux := http.NewServeMux()
+		mux.Handle(oidcPrefix+"/", issuers)
+		mux.Handle("/", srv)
+		handler = mux
+		fmt.Fprintf(stderr, "emulator: OIDC test issuer %s (and %s/<case> for each refusal)\n",
+			issuers.Issuer(root, oidctest.Good), root+oidcPrefix)
+		// Shutdown waits for every handler: release the issuer that never answers first.
+		context.AfterFunc(ctx, issuers.Close)
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	if _, err := fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", apiURL); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -10,21 +11,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/oidcdiscovery"
 )
 
-func TestRunServesPrintsURLAndStops(t *testing.T) {
-	dir := t.TempDir()
-	urlFile := filepath.Join(dir, "url")
-	tokenFile := filepath.Join(dir, "tokens")
-	if err := os.WriteFile(tokenFile, []byte("\n  from-file  \n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+// startRun runs the emulator with args until ctx ends; it returns the API URL it printed and the channel
+// run's result arrives on.
+func startRun(t *testing.T, ctx context.Context, args ...string) (apiURL string, done <-chan error) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	result := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-token", "w1,w2", "-read-token", "r", "-zone", "9a7806061c88ada191ed06f989cc3dac",
-			"-state", filepath.Join(dir, "state.json"), "-controls", "-url-file", urlFile, "-token-file", tokenFile}, pw, io.Discard)
+		result <- run(ctx, args, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -36,6 +36,19 @@ func TestRunServesPrintsURLAndStops(t *testing.T) {
 	if !ok || !strings.HasPrefix(apiURL, "http://127.0.0.1:") || !strings.HasSuffix(apiURL, "/client/v4") {
 		t.Fatalf("stdout line %q", line)
 	}
+	return apiURL, result
+}
+
+func TestRunServesPrintsURLAndStops(t *testing.T) {
+	dir := t.TempDir()
+	urlFile := filepath.Join(dir, "url")
+	tokenFile := filepath.Join(dir, "tokens")
+	if err := os.WriteFile(tokenFile, []byte("\n  from-file  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	apiURL, done := startRun(t, ctx, "-token", "w1,w2", "-read-token", "r", "-zone", "9a7806061c88ada191ed06f989cc3dac",
+		"-state", filepath.Join(dir, "state.json"), "-controls", "-url-file", urlFile, "-token-file", tokenFile)
 	if b, err := os.ReadFile(urlFile); err != nil || strings.TrimSpace(string(b)) != apiURL {
 		t.Fatalf("url file %q %v", b, err)
 	}
@@ -91,5 +104,35 @@ func TestRunRefusesRemoteAddresses(t *testing.T) {
 		if err := checkLoopback(addr); err != nil {
 			t.Errorf("%s: %v", addr, err)
 		}
+	}
+}
+
+// -oidc serves the test issuers beside the API: the good one's document is what an OIDC login method reads.
+func TestRunServesOIDCIssuers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	apiURL, done := startRun(t, ctx, "-oidc", "-token", "w")
+	issuer := strings.TrimSuffix(apiURL, "/client/v4") + "/oidc/good"
+	d, err := oidcdiscovery.Discover(ctx, &fetch.Fetcher{}, issuer, oidcdiscovery.Options{AllowHTTP: true})
+	if err != nil || d.JWKSURI != issuer+"/jwks" || !d.SupportsS256() {
+		t.Fatalf("discovery of %s: %+v, %v", issuer, d, err)
+	}
+	_, err = oidcdiscovery.Discover(ctx, &fetch.Fetcher{}, strings.Replace(issuer, "good", "duplicate-member", 1), oidcdiscovery.Options{AllowHTTP: true})
+	if !errors.Is(err, oidcdiscovery.ErrDuplicateMember) {
+		t.Fatalf("duplicate-member: %v", err)
+	}
+	// The API is still there.
+	req, _ := http.NewRequest("GET", apiURL+"/accounts/"+emulator.TestAccountID+"/access/identity_providers", nil)
+	req.Header.Set("Authorization", "Bearer w")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("API: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }
