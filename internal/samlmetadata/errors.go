@@ -22,9 +22,10 @@ var (
 
 // Specific errors; each also matches its kind.
 var (
-	ErrTooManyElements   = specific("too many elements", ErrTooLarge)
-	ErrTooManyAttributes = specific("too many attributes", ErrTooLarge)
-	ErrTooManyNamespaces = specific("too many namespace declarations", ErrTooLarge)
+	ErrTooManyElements     = specific("too many elements", ErrTooLarge)
+	ErrTooManyAttributes   = specific("too many attributes", ErrTooLarge)
+	ErrTooManyNamespaces   = specific("too many namespace declarations", ErrTooLarge)
+	ErrTooManyCertificates = specific("too many certificates", ErrTooLarge)
 
 	ErrSyntax             = specific("XML syntax error", ErrMalformed)
 	ErrEncoding           = specific("encoding is not UTF-8", ErrMalformed)
@@ -50,6 +51,9 @@ var (
 	ErrSignerUntrusted  = specific("signer not trusted", ErrSignature)
 	ErrSignerExpired    = specific("signer certificate outside its validity", ErrSignature)
 	ErrWeakSignature    = specific("SHA-1 signature", ErrSignature)
+	// ErrSignatureTransform is a signature canonicalized otherwise than
+	// exclusively, which SAML never does and which costs too much to check.
+	ErrSignatureTransform = specific("signature transform not accepted", ErrSignature)
 )
 
 // kindError is a specific sentinel that also matches its kind.

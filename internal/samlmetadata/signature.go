@@ -61,6 +61,9 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCanonicalization(sig); err != nil {
+		return nil, err
+	}
 	var lastErr error
 	for _, signer := range candidates {
 		if err := stopped(ctx); err != nil {
@@ -110,6 +113,83 @@ func validateWith(root *etree.Element, signer *x509.Certificate) (el *etree.Elem
 	ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{signer}})
 	ctx.Clock = dsig.NewFakeClockAt(signer.NotBefore)
 	return ctx.Validate(root)
+}
+
+// checkCanonicalization requires what saml-core 5.4.3 and 5.4.4 ask of a SAML
+// signature and the limits model: the SignedInfo canonicalized exclusively,
+// and every Reference transformed by the enveloped-signature transform and
+// exclusive canonicalization only. goxmldsig also accepts inclusive C14N 1.0
+// and 1.1, and serializes a Reference without canonicalization; each of those
+// copies every element's subtree once per ancestor (about 250 MB for a 229 kB body
+// that passes every limit), before the digest is compared. Elements are
+// matched by local name, in any namespace, so that no element goxmldsig
+// reads escapes the check: its shape check counts the Signature's children
+// by local name, and encoding/xml reads the Reference's transforms so.
+func checkCanonicalization(sig *etree.Element) error {
+	const fix = "metadata signatures use exclusive canonicalization (" + string(dsig.CanonicalXML10ExclusiveAlgorithmId) + ") and the enveloped-signature transform only, as SAML 2.0 requires (saml-core sections 5.4.3 and 5.4.4); ask the IdP to sign its metadata that way"
+	for _, si := range childrenNamed(sig, "SignedInfo") {
+		for _, cm := range childrenNamed(si, "CanonicalizationMethod") {
+			alg, err := algorithmOf(cm)
+			if err != nil {
+				return err
+			}
+			if !exclusiveC14N(alg) {
+				return fail(ErrSignatureTransform, "the signature's SignedInfo is canonicalized with %s; %s", alg, fix)
+			}
+		}
+		for _, ref := range childrenNamed(si, "Reference") {
+			exclusive := false
+			for _, trs := range childrenNamed(ref, "Transforms") {
+				for _, tr := range childrenNamed(trs, "Transform") {
+					alg, err := algorithmOf(tr)
+					if err != nil {
+						return err
+					}
+					switch {
+					case alg == dsig.EnvelopedSignatureAltorithmId:
+					case exclusiveC14N(alg):
+						exclusive = true
+					default:
+						return fail(ErrSignatureTransform, "the signature's Reference uses the transform %s; %s", alg, fix)
+					}
+				}
+			}
+			if !exclusive {
+				return fail(ErrSignatureTransform, "the signature's Reference names no canonicalization, so the whole document would be serialized as it is; %s", fix)
+			}
+		}
+	}
+	return nil
+}
+
+func exclusiveC14N(alg dsig.AlgorithmID) bool {
+	return alg == dsig.CanonicalXML10ExclusiveAlgorithmId || alg == dsig.CanonicalXML10ExclusiveWithCommentsAlgorithmId
+}
+
+// algorithmOf returns the Algorithm attribute of a canonicalization method or
+// transform, which must have exactly one (encoding/xml takes any prefix).
+func algorithmOf(e *etree.Element) (dsig.AlgorithmID, error) {
+	var values []dsig.AlgorithmID
+	for _, a := range e.Attr {
+		if a.Key == "Algorithm" {
+			values = append(values, dsig.AlgorithmID(a.Value))
+		}
+	}
+	if len(values) != 1 {
+		return "", fail(ErrSignatureTransform, "a %s element of the signature has %d Algorithm attributes; it must have exactly one", e.Tag, len(values))
+	}
+	return values[0], nil
+}
+
+// childrenNamed returns e's child elements with the local name tag, in any namespace.
+func childrenNamed(e *etree.Element, tag string) []*etree.Element {
+	var out []*etree.Element
+	for _, c := range e.ChildElements() {
+		if c.Tag == tag {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // candidateSigners picks the trusted signer matching the certificate in the
