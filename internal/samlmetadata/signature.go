@@ -26,13 +26,18 @@ var sha1Algorithms = map[string]bool{
 type verifiedSignature struct {
 	tree      *tree // the root as covered by the signature
 	algorithm string
-	signer    *x509.Certificate
+	// signer made the signature; whether it was valid at the time is for
+	// checkSigner, with the caller's clock.
+	signer *x509.Certificate
+	// algorithms are the SignatureMethod and DigestMethods, for the SHA-1 check.
+	algorithms []string
 }
 
 // verifySignature requires one enveloped signature on the root, made by one
 // of opts.TrustedSigners, and no other ds:Signature anywhere in the
 // document, and returns the tree of the element goxmldsig verified. Values
-// must be read from that tree only.
+// must be read from that tree only. It does not look at the clock: the
+// signer's validity is checked by checkSigner.
 func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSignature, error) {
 	for i, s := range opts.TrustedSigners {
 		if s == nil {
@@ -56,6 +61,7 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 	}
 	sig := sigs[0]
 	method, digests := signatureAlgorithms(t, sig)
+	algorithms := append([]string{method}, digests...)
 
 	candidates, err := candidateSigners(t, sig, opts.TrustedSigners)
 	if err != nil {
@@ -81,19 +87,7 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 		if !verified.is(el, t.space[t.root], t.root.Tag) {
 			return nil, fail(ErrSignatureInvalid, "the signed element is not the document root")
 		}
-		now := opts.now()
-		if now.Before(signer.NotBefore) || now.After(signer.NotAfter) {
-			return nil, fail(ErrSignerExpired, "the signature is valid, but the signer certificate %q is valid only from %s to %s (now %s); obtain the IdP's current metadata-signing certificate",
-				signer.Subject.String(), signer.NotBefore.UTC().Format(time.RFC3339), signer.NotAfter.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-		}
-		if !opts.AllowSHA1 {
-			for _, alg := range append([]string{method}, digests...) {
-				if sha1Algorithms[alg] {
-					return nil, fail(ErrWeakSignature, "the signature is valid but uses SHA-1 (%s); ask the IdP to sign with SHA-256, or allow SHA-1 explicitly", alg)
-				}
-			}
-		}
-		return &verifiedSignature{tree: verified, algorithm: method, signer: signer}, nil
+		return &verifiedSignature{tree: verified, algorithm: method, algorithms: algorithms, signer: signer}, nil
 	}
 	if errors.Is(lastErr, dsig.ErrMissingSignature) {
 		return nil, failCause(ErrSignatureMissing, lastErr, "the signature does not cover the root element")
@@ -101,9 +95,28 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 	return nil, failCause(ErrSignatureInvalid, lastErr, "the metadata signature does not verify; the file was changed after signing (even re-indenting breaks it), so download it again unmodified")
 }
 
+// checkSigner refuses a verified signature whose signer is outside its
+// validity at now, then one that uses SHA-1 unless allowed. Parse applies it
+// after verifying, and Memo to what it kept, each time with the caller's clock.
+func checkSigner(sig *verifiedSignature, now time.Time, allowSHA1 bool) error {
+	signer := sig.signer
+	if now.Before(signer.NotBefore) || now.After(signer.NotAfter) {
+		return fail(ErrSignerExpired, "the signature is valid, but the signer certificate %q is valid only from %s to %s (now %s); obtain the IdP's current metadata-signing certificate",
+			signer.Subject.String(), signer.NotBefore.UTC().Format(time.RFC3339), signer.NotAfter.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if !allowSHA1 {
+		for _, alg := range sig.algorithms {
+			if sha1Algorithms[alg] {
+				return fail(ErrWeakSignature, "the signature is valid but uses SHA-1 (%s); ask the IdP to sign with SHA-256, or allow SHA-1 explicitly", alg)
+			}
+		}
+	}
+	return nil
+}
+
 // validateWith runs goxmldsig with one trusted certificate. The clock is
 // set inside the certificate's validity so that goxmldsig checks only the
-// cryptography; the caller checks validity itself to report it distinctly.
+// cryptography; checkSigner checks validity to report it distinctly.
 func validateWith(root *etree.Element, signer *x509.Certificate) (el *etree.Element, err error) {
 	defer func() {
 		if p := recover(); p != nil {
