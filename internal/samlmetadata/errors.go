@@ -18,6 +18,9 @@ var (
 	ErrInvalidMetadata = errors.New("metadata is not usable")       // E_STRUCT
 	ErrSignature       = errors.New("metadata signature not valid") // E_SIG
 	ErrSSOURL          = errors.New("SSO URL not acceptable")       // E_URL
+	// ErrInternal is a failure of the parser itself (a recovered panic): a
+	// bug to report, whatever the document. Exporting it again does not help.
+	ErrInternal = errors.New("metadata parser failure") // E_BUG
 )
 
 // Specific errors; each also matches its kind.
@@ -32,9 +35,13 @@ var (
 	ErrDuplicateAttribute = specific("duplicate attribute", ErrMalformed)
 	ErrMultipleRoots      = specific("more than one root element", ErrMalformed)
 	ErrTooDeep            = specific("elements nested too deeply", ErrMalformed)
-	ErrInternal           = specific("parser failure", ErrMalformed)
 
-	ErrNotMetadata            = specific("not SAML 2.0 metadata", ErrInvalidMetadata)
+	ErrNotMetadata = specific("not SAML 2.0 metadata", ErrInvalidMetadata)
+	// ErrHTMLPage is a web page (a login or error page) given as metadata; ErrPEM
+	// is a PEM certificate given as metadata. Both also match ErrNotMetadata.
+	ErrHTMLPage = specific("an HTML page, not SAML metadata", ErrNotMetadata)
+	ErrPEM      = specific("a PEM certificate, not SAML metadata", ErrNotMetadata)
+
 	ErrAmbiguousEntity        = specific("several IdP entities", ErrInvalidMetadata)
 	ErrEntityNotFound         = specific("entity not found", ErrInvalidMetadata)
 	ErrNoIDPDescriptor        = specific("no SAML 2.0 IdP descriptor", ErrInvalidMetadata)

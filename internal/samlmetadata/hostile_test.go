@@ -125,7 +125,7 @@ var hostileCases = []hostileCase{
 	{shape: "many-certificates", size: 2 << 20, signed: true, want: ErrSignatureMissing, kind: ErrSignature},
 }
 
-var allKinds = []error{ErrTooLarge, ErrMalformed, ErrDTD, ErrInvalidMetadata, ErrSignature, ErrSSOURL}
+var allKinds = []error{ErrTooLarge, ErrMalformed, ErrDTD, ErrInvalidMetadata, ErrSignature, ErrSSOURL, ErrInternal}
 
 func TestCorpusHostile(t *testing.T) {
 	signers, clock := hostileSigners(t)

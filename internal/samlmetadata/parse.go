@@ -119,7 +119,7 @@ func (o outcome) result(opts Options) (md *Metadata, err error) {
 
 // internalError reports a recovered panic.
 func internalError(p any) error {
-	return fail(ErrInternal, "the metadata could not be parsed because the parser failed unexpectedly (%v); please report this input", p)
+	return fail(ErrInternal, "the metadata parser failed unexpectedly (%v), a bug in the parser rather than a problem with the metadata", p)
 }
 
 // parseUntimed is ParseContext up to the clock.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/beevik/etree"
@@ -116,13 +115,9 @@ func checkSigner(sig *verifiedSignature, now time.Time, allowSHA1 bool) error {
 
 // validateWith runs goxmldsig with one trusted certificate. The clock is
 // set inside the certificate's validity so that goxmldsig checks only the
-// cryptography; checkSigner checks validity to report it distinctly.
-func validateWith(root *etree.Element, signer *x509.Certificate) (el *etree.Element, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			el, err = nil, fmt.Errorf("signature verification failed unexpectedly: %v", p)
-		}
-	}()
+// cryptography; checkSigner checks validity to report it distinctly. A
+// panic in goxmldsig is left to ParseContext, which reports it as ErrInternal.
+func validateWith(root *etree.Element, signer *x509.Certificate) (*etree.Element, error) {
 	ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{signer}})
 	ctx.Clock = dsig.NewFakeClockAt(signer.NotBefore)
 	return ctx.Validate(root)
