@@ -92,10 +92,18 @@ func loadMetadata(ctx context.Context, memo *samlmetadata.Memo, fetches *fetch.M
 
 // addMetadataError explains a metadata error on the attribute a person has to change.
 func addMetadataError(diags *diag.Diagnostics, in metadataInput, err error) {
-	at, hint := in.sourcePath(), ""
+	at := in.sourcePath()
+	hint := metadataAdvice(err, at.String())
+	if errors.Is(err, samlmetadata.ErrInternal) {
+		diags.AddAttributeError(at, "Unable to Parse SAML Metadata", "The provider could not read the SAML metadata: "+err.Error()+".\n\n"+hint)
+		return
+	}
 	switch {
+	case hint != "": // a web page or a certificate instead of metadata
 	case errors.Is(err, samlmetadata.ErrAmbiguousEntity), errors.Is(err, samlmetadata.ErrEntityNotFound):
 		at, hint = path.Root("entity_id"), "Set entity_id to the entityID of the identity provider to use."
+	case errors.Is(err, samlmetadata.ErrSignatureTransform):
+		hint = "The signature is refused for how the IdP made it, not for who made it, so metadata_signing_certs is not at fault."
 	case errors.Is(err, samlmetadata.ErrSignature):
 		at, hint = path.Root("metadata_signing_certs"), "Check that metadata_signing_certs holds the certificate "+
 			"your IdP signs its metadata with, and that the metadata was not edited after signing."
@@ -117,6 +125,37 @@ func addMetadataError(diags *diag.Diagnostics, in metadataInput, err error) {
 		detail += "\n\n" + hint
 	}
 	diags.AddAttributeError(at, "Invalid SAML Metadata", detail)
+}
+
+// jumpCloudExport says where JumpCloud exports an application's metadata.
+const jumpCloudExport = "In JumpCloud, export it from the Admin Portal: SSO Applications, then your SAML application, " +
+	"then Export Metadata (in the SSO tab, under JumpCloud Metadata), which saves JumpCloud-saml2-metadata.xml."
+
+// reportURL is where bugs in the provider are reported.
+const reportURL = "https://github.com/zerotrust-tf/terraform-provider-zerotrust/issues"
+
+// metadataAdvice is the fix for refusals that are not about the metadata's content: a web page or a
+// certificate given instead of metadata, and a failure of the parser itself. source names where the
+// document came from (metadata_xml, metadata_url, or a function's argument). It is "" for other errors.
+func metadataAdvice(err error, source string) string {
+	switch {
+	case errors.Is(err, samlmetadata.ErrInternal):
+		return "Exporting the metadata again will not help: this is a bug in the provider. Please report it at " + reportURL +
+			" with the provider version and the metadata in " + source + " (SAML metadata holds only public values: the " +
+			"entity ID, URLs and certificates)."
+	case errors.Is(err, samlmetadata.ErrHTMLPage) && source == "metadata_url":
+		return "metadata_url answered with a web page instead of the metadata XML: the URL probably needs a sign-in, or is the " +
+			"address of a page rather than of the metadata. Give a URL that serves the metadata itself to anyone, or download " +
+			"the metadata and set metadata_xml = file(\"JumpCloud-saml2-metadata.xml\") instead of metadata_url. " + jumpCloudExport
+	case errors.Is(err, samlmetadata.ErrHTMLPage):
+		return source + " holds a web page (a sign-in or error page saved from a browser), not the IdP's metadata XML. Export " +
+			"the metadata from the IdP and give that file, for example file(\"JumpCloud-saml2-metadata.xml\"). " + jumpCloudExport
+	case errors.Is(err, samlmetadata.ErrPEM):
+		return source + " holds a certificate, not the IdP's metadata. Give the IdP's metadata export there instead; or, to " +
+			"configure the login method from the certificate itself, set idp_public_cert to this PEM text, with issuer_url (the " +
+			"IdP's entity ID) and sso_target_url (its SSO URL), in place of metadata_xml and metadata_url."
+	}
+	return ""
 }
 
 // metadataFetchPolicy is how metadata_url is fetched: with a timeout, a size cap and at most a few

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -157,8 +158,14 @@ type metadataFuncError struct {
 
 func (e *metadataFuncError) Error() string {
 	msg := "The SAML metadata cannot be used: " + e.err.Error()
-	if e.binding != "" {
+	switch {
+	case errors.Is(e.err, samlmetadata.ErrInternal):
+		msg = "The provider could not read the SAML metadata: " + e.err.Error()
+	case e.binding != "":
 		msg = "The SAML metadata cannot be used: the " + e.binding + " SingleSignOnService is refused: " + e.err.Error()
+	}
+	if advice := metadataAdvice(e.err, "the argument of "+parseSAMLMetadataName); advice != "" {
+		return msg + ". " + advice
 	}
 	return msg + "."
 }

@@ -129,7 +129,9 @@ func TestParseSAMLMetadataFunction_refusals(t *testing.T) {
 		want string
 	}{
 		"doctype":           {`<!DOCTYPE x [<!ENTITY a "b">]>` + jumpCloudMetadata("JumpCloud", "https://sso.example.com/", cert), samlmetadata.ErrDTD, "DOCTYPE"},
-		"not metadata":      {`<html/>`, samlmetadata.ErrNotMetadata, "SAML 2.0 metadata starts with EntityDescriptor"},
+		"not metadata":      {`<a/>`, samlmetadata.ErrNotMetadata, "SAML 2.0 metadata starts with EntityDescriptor"},
+		"HTML page":         {loginPage, samlmetadata.ErrHTMLPage, "the argument of parse_saml_metadata holds a web page (a sign-in or error page saved from a browser), not the IdP's metadata XML. Export the metadata from the IdP and give that file, for example file(\"JumpCloud-saml2-metadata.xml\"). In JumpCloud, export it from the Admin Portal: SSO Applications, then your SAML application, then Export Metadata"},
+		"PEM":               {cert.PEM, samlmetadata.ErrPEM, "the argument of parse_saml_metadata holds a certificate, not the IdP's metadata"},
 		"http default SSO":  {jumpCloudMetadata("JumpCloud", "http://sso.example.com/", cert), samlmetadata.ErrSSOURL, "plain http"},
 		"http other SSO":    {httpPOST, samlmetadata.ErrSSOURL, "the HTTP-POST SingleSignOnService is refused"},
 		"no signing cert":   {jumpCloudMetadata("JumpCloud", "https://sso.example.com/"), samlmetadata.ErrNoSigningCertificate, "no signing certificate"},

@@ -178,6 +178,60 @@ func TestSAMLLoginMethod_badMetadataFailsAtPlanTime(t *testing.T) {
 	}
 }
 
+// Issue #22, items 8 and 10, through the CLI: a web page (a file or a URL) or a certificate given as the
+// metadata, and a failure of the parser itself, fail the plan with what they are and the fix.
+func TestSAMLLoginMethod_notMetadataFailsAtPlanTime(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = fmt.Fprint(w, loginPage) // a sign-in page, served with 200 OK
+	}))
+	t.Cleanup(page.Close)
+	// A clock that panics when read: only the check of the signed metadata's signer reads it, and its
+	// panic stands for any failure inside the parser.
+	e.now = func() time.Time { panic("a test clock that fails") }
+	signer := metadataCorpus(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: loginMethodConfig(e, `
+  name         = "JumpCloud"
+  metadata_xml = `+hclString(loginPage)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid\s+SAML\s+Metadata[\s\S]*HTML\s+page[\s\S]*metadata_xml\s+holds\s+a\s+web\s+page[\s\S]*Export\s+Metadata`),
+			},
+			{
+				Config: loginMethodConfig(e, `
+  name         = "JumpCloud"
+  metadata_url = "`+page.URL+`/saml2/metadata"
+  allow_http   = true`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid\s+SAML\s+Metadata[\s\S]*metadata_url\s+answered\s+with\s+a\s+web\s+page`),
+			},
+			{
+				Config: loginMethodConfig(e, `
+  name         = "JumpCloud"
+  metadata_xml = file(`+hclString(signer)+`)`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid\s+SAML\s+Metadata[\s\S]*PEM\s+file[\s\S]*set\s+idp_public_cert\s+to\s+this\s+PEM`),
+			},
+			{
+				Config: loginMethodConfig(e, `
+  name                   = "Entra ID"
+  metadata_xml           = file(`+hclString(metadataCorpus(t, "real/azuread-tenant-signed-bom.xml"))+`)
+  metadata_signing_certs = file(`+hclString(signer)+`)`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Unable\s+to\s+Parse\s+SAML\s+Metadata[\s\S]*a\s+test\s+clock\s+that\s+fails[\s\S]*bug\s+in\s+the\s+provider`),
+			},
+		},
+	})
+	if n := len(e.emu.List(e.emu.AccountScope())); n != 0 {
+		t.Fatalf("%d login methods were created", n)
+	}
+}
+
 // With pinned signer certificates only correctly signed metadata is accepted, and only its signed content.
 func TestSAMLLoginMethod_pinnedMetadataSignature(t *testing.T) {
 	t.Parallel()

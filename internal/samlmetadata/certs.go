@@ -123,12 +123,15 @@ func ParseCertificates(text string) ([]Certificate, error) {
 		}
 		return []Certificate{c}, nil
 	}
-	var out []Certificate
+	var out uniqueCertificates
 	rest := text
 	for n := 1; ; n++ {
 		i := strings.Index(rest, "-----BEGIN ")
 		if i < 0 {
 			break
+		}
+		if n > MaxCertificates {
+			return nil, fail(ErrBadCertificate, "the text holds more than %d PEM blocks; an IdP signs with one to four certificates, so give only those", MaxCertificates)
 		}
 		rest = rest[i+len("-----BEGIN "):]
 		typ, body, ok := strings.Cut(rest, "-----")
@@ -151,28 +154,35 @@ func ParseCertificates(text string) ([]Certificate, error) {
 		if err != nil {
 			return nil, failCause(ErrBadCertificate, err, "PEM block %d could not be read", n)
 		}
-		out = appendUnique(out, c)
+		out.add(c)
 	}
-	if len(out) == 0 {
+	if len(out.list) == 0 {
 		return nil, fail(ErrBadCertificate, "no certificate found in the text")
 	}
-	return out, nil
+	return out.list, nil
 }
 
-func appendUnique(certs []Certificate, c Certificate) []Certificate {
-	for _, have := range certs {
-		if bytes.Equal(have.DER, c.DER) {
-			return certs
-		}
+// uniqueCertificates collects certificates in first-seen order, each DER once.
+type uniqueCertificates struct {
+	list []Certificate
+	seen map[string]bool // by DER
+}
+
+func (u *uniqueCertificates) add(c Certificate) {
+	if u.seen == nil {
+		u.seen = map[string]bool{}
 	}
-	return append(certs, c)
+	if !u.seen[string(c.DER)] {
+		u.seen[string(c.DER)] = true
+		u.list = append(u.list, c)
+	}
 }
 
 // signingCertificates reads the X509Certificates of the descriptor's
 // KeyDescriptors with use="signing" or no use, in document order,
-// de-duplicated by DER.
+// de-duplicated by DER; at most MaxCertificates of them.
 func signingCertificates(t *tree, idp *etree.Element) ([]Certificate, error) {
-	var out []Certificate
+	var out uniqueCertificates
 	nonDSKeyInfo, n := 0, 0
 	for _, kd := range t.children(idp, NamespaceMetadata, "KeyDescriptor") {
 		if use, _ := attr(kd, "use"); use != "" && use != "signing" {
@@ -186,12 +196,14 @@ func signingCertificates(t *tree, idp *etree.Element) ([]Certificate, error) {
 		for _, ki := range t.children(kd, NamespaceDSig, "KeyInfo") {
 			for _, xd := range t.children(ki, NamespaceDSig, "X509Data") {
 				for _, xc := range t.children(xd, NamespaceDSig, "X509Certificate") {
-					n++
+					if n++; n > MaxCertificates {
+						return nil, fail(ErrTooManyCertificates, "the IdP descriptor lists more than %d signing certificates; an IdP signs with one to four, so check that this is the IdP's own metadata", MaxCertificates)
+					}
 					text, err := certText(xc)
 					if err == nil {
 						var c Certificate
 						if c, err = decodeBase64Cert(text); err == nil {
-							out = appendUnique(out, c)
+							out.add(c)
 							continue
 						}
 					}
@@ -200,14 +212,14 @@ func signingCertificates(t *tree, idp *etree.Element) ([]Certificate, error) {
 			}
 		}
 	}
-	if len(out) == 0 {
+	if len(out.list) == 0 {
 		msg := "the IdP descriptor has no signing certificate (a KeyDescriptor with use=\"signing\" or no use, holding ds:KeyInfo/ds:X509Data/ds:X509Certificate)"
 		if nonDSKeyInfo > 0 {
 			msg += fmt.Sprintf("; %d KeyInfo element(s) are not in the XML-DSig namespace %s, so the file is malformed: bind the ds prefix correctly or export it again", nonDSKeyInfo, NamespaceDSig)
 		}
 		return nil, fail(ErrNoSigningCertificate, "%s", msg)
 	}
-	return out, nil
+	return out.list, nil
 }
 
 // certText returns an X509Certificate's text, which must be plain character

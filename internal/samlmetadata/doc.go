@@ -22,10 +22,18 @@
 // canonicalizes). All are refused as ErrTooLarge. The limits are a large
 // multiple of the largest real metadata in testdata/corpus, and small
 // enough that the most expensive document they let through costs under
-// 250 ms and 64 MB. Every element's namespace is resolved once, while
-// walking the tree with a scope of prefixes, never by searching its
-// ancestors; attributes that metadata defines are read without a prefix
-// only.
+// 250 ms and 64 MB. They model exclusive canonicalization, the only one
+// SAML uses (saml-core 5.4.3 and 5.4.4) and every real signed file of the
+// corpus uses: goxmldsig's inclusive canonicalizers, and its serialization
+// when a Reference names no canonicalization, copy each element's whole
+// subtree once per ancestor, so a signature is checked only when its
+// SignedInfo and every Reference canonicalize exclusively, with the
+// enveloped-signature transform and nothing else (ErrSignatureTransform).
+// MaxCertificates bounds the certificates read from one IdP descriptor,
+// and from one certificate bundle. Every element's namespace is resolved
+// once, while walking the tree with a scope of prefixes, never by searching
+// its ancestors; attributes that metadata defines are read without a
+// prefix only.
 // ParseContext stops when its context is done, between phases and while
 // walking; goxmldsig cannot be interrupted, which the limits make harmless.
 //
@@ -97,4 +105,9 @@ const (
 	// again on every element that uses a prefix its ancestors' output does
 	// not declare [13 277; 392 000].
 	MaxNamespaceExpansion = 1 << 20
+	// MaxCertificates is the most signing certificates one IdP descriptor
+	// may list (duplicates included), and the most certificates
+	// ParseCertificates reads from one bundle [4, real/azuread-common-signed-bom.xml;
+	// 7 000 small ones fit in 2 MiB].
+	MaxCertificates = 32
 )

@@ -18,22 +18,30 @@ var (
 	ErrInvalidMetadata = errors.New("metadata is not usable")       // E_STRUCT
 	ErrSignature       = errors.New("metadata signature not valid") // E_SIG
 	ErrSSOURL          = errors.New("SSO URL not acceptable")       // E_URL
+	// ErrInternal is a failure of the parser itself (a recovered panic): a
+	// bug to report, whatever the document. Exporting it again does not help.
+	ErrInternal = errors.New("metadata parser failure") // E_BUG
 )
 
 // Specific errors; each also matches its kind.
 var (
-	ErrTooManyElements   = specific("too many elements", ErrTooLarge)
-	ErrTooManyAttributes = specific("too many attributes", ErrTooLarge)
-	ErrTooManyNamespaces = specific("too many namespace declarations", ErrTooLarge)
+	ErrTooManyElements     = specific("too many elements", ErrTooLarge)
+	ErrTooManyAttributes   = specific("too many attributes", ErrTooLarge)
+	ErrTooManyNamespaces   = specific("too many namespace declarations", ErrTooLarge)
+	ErrTooManyCertificates = specific("too many certificates", ErrTooLarge)
 
 	ErrSyntax             = specific("XML syntax error", ErrMalformed)
 	ErrEncoding           = specific("encoding is not UTF-8", ErrMalformed)
 	ErrDuplicateAttribute = specific("duplicate attribute", ErrMalformed)
 	ErrMultipleRoots      = specific("more than one root element", ErrMalformed)
 	ErrTooDeep            = specific("elements nested too deeply", ErrMalformed)
-	ErrInternal           = specific("parser failure", ErrMalformed)
 
-	ErrNotMetadata            = specific("not SAML 2.0 metadata", ErrInvalidMetadata)
+	ErrNotMetadata = specific("not SAML 2.0 metadata", ErrInvalidMetadata)
+	// ErrHTMLPage is a web page (a login or error page) given as metadata; ErrPEM
+	// is a PEM certificate given as metadata. Both also match ErrNotMetadata.
+	ErrHTMLPage = specific("an HTML page, not SAML metadata", ErrNotMetadata)
+	ErrPEM      = specific("a PEM certificate, not SAML metadata", ErrNotMetadata)
+
 	ErrAmbiguousEntity        = specific("several IdP entities", ErrInvalidMetadata)
 	ErrEntityNotFound         = specific("entity not found", ErrInvalidMetadata)
 	ErrNoIDPDescriptor        = specific("no SAML 2.0 IdP descriptor", ErrInvalidMetadata)
@@ -50,6 +58,9 @@ var (
 	ErrSignerUntrusted  = specific("signer not trusted", ErrSignature)
 	ErrSignerExpired    = specific("signer certificate outside its validity", ErrSignature)
 	ErrWeakSignature    = specific("SHA-1 signature", ErrSignature)
+	// ErrSignatureTransform is a signature canonicalized otherwise than
+	// exclusively, which SAML never does and which costs too much to check.
+	ErrSignatureTransform = specific("signature transform not accepted", ErrSignature)
 )
 
 // kindError is a specific sentinel that also matches its kind.

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 )
 
 // FuzzParse checks that no input panics (a recovered panic surfaces as
 // ErrInternal and fails here), that every error has exactly one kind, and
 // that every accepted result satisfies the policy. Seeds: testdata/fuzz/FuzzParse
 // (generated from the corpus), the corpus files below 1 MiB, and small versions of
-// the generated hostile shapes, without and with the signer their signature names.
+// the generated hostile shapes, without and with the signers their signatures name.
 func FuzzParse(f *testing.F) {
 	for _, file := range append(corpusFiles(f, "real"), corpusFiles(f, "hostile")...) {
 		data := readCorpus(f, file)
@@ -27,12 +26,11 @@ func FuzzParse(f *testing.F) {
 		f.Add(data, uint8(0))
 		f.Add(data, uint8(4))
 	}
-	signer := signerFromCorpus(f, "real/signers/azuread-tenant-signed-bom.signer.pem")
-	at := signer.NotBefore.Add(time.Hour)
+	signers, clock := hostileSigners(f)
 	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
 		opts := Options{AllowHTTP: flags&1 != 0, AllowSHA1: flags&2 != 0, MaxBytes: 1 << 20}
 		if flags&4 != 0 {
-			opts.TrustedSigners, opts.Now = []*x509.Certificate{signer}, func() time.Time { return at }
+			opts.TrustedSigners, opts.Now = signers, clock
 		}
 		if flags&8 != 0 {
 			opts.Binding = BindingHTTPPOST

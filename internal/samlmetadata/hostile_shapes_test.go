@@ -30,6 +30,18 @@ var hostileShapes = []hostileShape{
 	{"tiny-elements", tinyElementsShape},
 	{"namespace-expansion", namespaceExpansionShape},
 	{"at-limits", atLimitsShape},
+	// Issue #22 (hostile_c14n_shapes_test.go).
+	{"replayed-c14n10", replayed(enveloped, c14n10)},
+	{"replayed-c14n10-comments", replayed(enveloped, c14n10Comments)},
+	{"replayed-c14n11", replayed(enveloped, c14n11)},
+	{"replayed-c14n11-comments", replayed(enveloped, c14n11Comments)},
+	{"replayed-no-c14n", replayed(enveloped)},
+	{"replayed-exc-then-c14n11", replayed(enveloped, excC14N, c14n11)}, // goxmldsig uses the last
+	{"replayed-exc", replayed(enveloped, excC14N)},                     // what metadata uses
+	{"replayed-goxmldsig-default", goxmldsigDefaultShape},
+	{"signedinfo-c14n11", signedInfo(c14n11)},
+	{"signedinfo-exc", signedInfo(excC14N)},
+	{"many-certificates", manyCertificatesShape},
 }
 
 // shapeLevels is how deep the shapes nest: as deep as MaxDepth allows below the root, with room for leaves.

@@ -1,6 +1,7 @@
 package samlmetadata
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,4 +101,42 @@ func aggregateOf(t testing.TB, file string, size int) []byte {
 	}
 	b.WriteString(tail)
 	return []byte(b.String())
+}
+
+// Issue #22, item 2: one IdP descriptor lists at most MaxCertificates signing certificates, repeats
+// included, and a bundle holds at most as many; more is refused before the rest are read.
+func TestLimitsCertificates(t *testing.T) {
+	certs := smallCertificates(t)
+	descriptor := func(n int, repeat bool) []byte {
+		if repeat {
+			return idpWithCertificates(func(uint64) []byte { return certs(0) }, n, 0)
+		}
+		return idpWithCertificates(certs, n, 0)
+	}
+	md, err := Parse(descriptor(MaxCertificates, false), Options{})
+	if err != nil || len(md.Certificates) != MaxCertificates {
+		t.Fatalf("at the limit: %v", err)
+	}
+	for i, c := range md.Certificates { // in document order
+		if !bytes.Equal(c.DER, certs(uint64(i))) {
+			t.Fatalf("certificate %d is not the %dth of the document", i, i)
+		}
+	}
+	if md, err := Parse(descriptor(MaxCertificates, true), Options{}); err != nil || len(md.Certificates) != 1 {
+		t.Errorf("one certificate %d times: %v", MaxCertificates, err)
+	}
+	for _, repeat := range []bool{false, true} {
+		_, err := Parse(descriptor(MaxCertificates+1, repeat), Options{})
+		if !errors.Is(err, ErrTooManyCertificates) || !errors.Is(kindOf(err), ErrTooLarge) || !strings.Contains(err.Error(), fmt.Sprint(MaxCertificates)) {
+			t.Errorf("over the limit (repeats %v): %v", repeat, err)
+		}
+	}
+
+	bundle := func(n int) string { return certificateBundle(certs, n, 0) }
+	if got, err := ParseCertificates(bundle(MaxCertificates)); err != nil || len(got) != MaxCertificates {
+		t.Errorf("a bundle at the limit: %d certificates, %v", len(got), err)
+	}
+	if _, err := ParseCertificates(bundle(MaxCertificates + 1)); !errors.Is(err, ErrBadCertificate) || !strings.Contains(err.Error(), fmt.Sprint(MaxCertificates)) {
+		t.Errorf("a bundle over the limit: %v", err)
+	}
 }

@@ -13,10 +13,10 @@ import (
 
 // Memo remembers what Parse made of a document, for a process that reads the same documents again and
 // again: a Terraform provider validates the metadata of a resource, then plans it, in the same process.
-// A result is keyed by the SHA-256 of the document and by every option that decides it; Options.Now is
-// not part of the key, so a result outlives the moment a signer certificate was checked against the
-// clock, which is right for a process that lives for one command. Errors are kept too, except those
-// of a cancelled parse. Concurrent calls for the same key share one parse.
+// A result is keyed by the SHA-256 of the document and by every option that decides it. Options.Now is
+// not part of the key: the memo keeps what parsing decides without the clock, and judges the signer's
+// validity with each call's clock, so it answers as Parse would at that moment. Errors are kept too,
+// except those of a cancelled parse. Concurrent calls for the same key share one parse.
 //
 // The memo holds at most maxEntries results of documents of maxBytes in all, and drops the least
 // recently used first; a larger document is parsed and not kept. Results are shared between callers,
@@ -31,8 +31,8 @@ type Memo struct {
 	byKey map[memoKey]*list.Element
 
 	parses atomic.Int64
-	// parse is parseOnce; tests replace it to hold a parse in flight.
-	parse func(context.Context, []byte, Options) (*Metadata, error)
+	// parse is parseUntimed; tests replace it to hold a parse in flight.
+	parse func(context.Context, []byte, Options) outcome
 	// waiting, when set, is called when a call starts to wait for another one's parse (tests).
 	waiting func()
 }
@@ -43,16 +43,15 @@ type memoKey struct {
 }
 
 type memoEntry struct {
-	key  memoKey
-	size int64
-	done chan struct{} // closed once md and err are set
-	md   *Metadata
-	err  error
+	key     memoKey
+	size    int64
+	done    chan struct{} // closed once outcome is set
+	outcome outcome
 }
 
 // NewMemo returns an empty memo with the given bounds.
 func NewMemo(maxEntries int, maxBytes int64) *Memo {
-	return &Memo{maxEntries: maxEntries, maxBytes: maxBytes, lru: list.New(), byKey: map[memoKey]*list.Element{}, parse: parseOnce}
+	return &Memo{maxEntries: maxEntries, maxBytes: maxBytes, lru: list.New(), byKey: map[memoKey]*list.Element{}, parse: parseUntimed}
 }
 
 // Parses returns how many documents the memo has parsed, as opposed to served from what it kept.
@@ -65,10 +64,10 @@ func (m *Memo) Parse(ctx context.Context, data []byte, opts Options) (*Metadata,
 		e, owner := m.entry(key, int64(len(data)))
 		if owner {
 			m.parses.Add(1)
-			e.md, e.err = m.parse(ctx, data, opts)
+			e.outcome = m.parse(ctx, data, opts)
 			close(e.done)
 			m.settle(e)
-			return e.md, e.err
+			return e.outcome.result(opts)
 		}
 		if m.waiting != nil {
 			m.waiting()
@@ -79,16 +78,11 @@ func (m *Memo) Parse(ctx context.Context, data []byte, opts Options) (*Metadata,
 		case <-e.done:
 		}
 		// The parse this call waited for was cancelled by its own caller: parse again for this one.
-		if isCancellation(e.err) && ctx.Err() == nil {
+		if isCancellation(e.outcome.err) && ctx.Err() == nil {
 			continue
 		}
-		return e.md, e.err
+		return e.outcome.result(opts)
 	}
-}
-
-// parseOnce is the memo's one call into the parser.
-func parseOnce(ctx context.Context, data []byte, opts Options) (*Metadata, error) {
-	return ParseContext(ctx, data, opts)
 }
 
 // entry returns the entry of key, creating it when there is none; owner says that the caller created
@@ -110,7 +104,7 @@ func (m *Memo) entry(key memoKey, size int64) (e *memoEntry, owner bool) {
 func (m *Memo) settle(e *memoEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if isCancellation(e.err) || e.size > m.maxBytes {
+	if isCancellation(e.outcome.err) || e.size > m.maxBytes {
 		m.remove(e.key)
 	}
 	for m.lru.Len() > m.maxEntries || m.bytes > m.maxBytes {
@@ -139,6 +133,10 @@ func optionsKey(o Options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %q %q %t %t", o.maxBytes(), o.EntityID, o.Binding, o.AllowHTTP, o.AllowSHA1)
 	for _, c := range o.TrustedSigners {
+		if c == nil { // refused by Parse, which says which one
+			b.WriteString(" nil")
+			continue
+		}
 		fmt.Fprintf(&b, " %x", sha256.Sum256(c.Raw))
 	}
 	return b.String()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // countingMemo is a memo whose parses are counted by document, and which can hold a parse in flight.
@@ -20,7 +21,7 @@ type countingMemo struct {
 
 func newCountingMemo(maxEntries int, maxBytes int64) *countingMemo {
 	c := &countingMemo{Memo: NewMemo(maxEntries, maxBytes), byDoc: map[string]int{}}
-	c.parse = func(ctx context.Context, data []byte, opts Options) (*Metadata, error) {
+	c.parse = func(ctx context.Context, data []byte, opts Options) outcome {
 		c.mu.Lock()
 		c.byDoc[string(data)]++
 		hold, inside := c.hold, c.inside
@@ -32,10 +33,10 @@ func newCountingMemo(maxEntries int, maxBytes int64) *countingMemo {
 			select {
 			case <-hold:
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return outcome{err: ctx.Err()}
 			}
 		}
-		return parseOnce(ctx, data, opts)
+		return parseUntimed(ctx, data, opts)
 	}
 	return c
 }
@@ -195,5 +196,41 @@ func TestMemoSharesAParseInFlight(t *testing.T) {
 	}
 	if _, err := m.Parse(context.Background(), jc, Options{}); err != nil || m.parsesOf(jc) != 2 {
 		t.Errorf("after both: %v, %d parses", err, m.parsesOf(jc))
+	}
+}
+
+// Issue #22, item 3: the memo answers as Parse would at the moment of each call. A signer that has
+// expired since the document was kept, or that was not yet valid then, is judged with the caller's
+// clock; the document is still parsed once.
+func TestMemoJudgesTheSignerByTheClock(t *testing.T) {
+	signer, during := signerAt(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
+	data := readCorpus(t, "real/azuread-tenant-signed-bom.xml")
+	after := func() time.Time { return signer.NotAfter.Add(time.Hour) }
+	before := func() time.Time { return signer.NotBefore.Add(-time.Hour) }
+	m := newCountingMemo(16, 1<<20)
+	for i, clock := range []func() time.Time{during, after, during, before, during} {
+		opts := Options{TrustedSigners: []*x509.Certificate{signer}, Now: clock}
+		md, err := m.Parse(context.Background(), data, opts)
+		wantMD, wantErr := Parse(data, opts)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || (md == nil) != (wantMD == nil) {
+			t.Errorf("call %d: memo gave %v, Parse gives %v", i, err, wantErr)
+		}
+		if valid := clock().Equal(during()); valid != (err == nil) || valid && !md.Signed || !valid && !errors.Is(err, ErrSignerExpired) {
+			t.Errorf("call %d at %v: %v", i, clock(), err)
+		}
+	}
+	if m.Parses() != 1 {
+		t.Errorf("%d parses of one document", m.Parses())
+	}
+}
+
+// Issue #22, item 3: a nil trusted signer is an error from the memo, as from Parse, not a panic.
+func TestMemoNilSigner(t *testing.T) {
+	data := readCorpus(t, "real/azuread-tenant-signed-bom.xml")
+	opts := Options{TrustedSigners: []*x509.Certificate{nil}}
+	_, want := Parse(data, opts)
+	_, err := NewMemo(4, 1<<20).Parse(context.Background(), data, opts)
+	if !errors.Is(err, ErrSignerUntrusted) || err.Error() != want.Error() {
+		t.Errorf("memo: %v; Parse: %v", err, want)
 	}
 }

@@ -82,45 +82,86 @@ func Parse(data []byte, opts Options) (*Metadata, error) {
 // ParseContext checks data against the safety rules, verifies the
 // signature when opts.TrustedSigners is set, and extracts one IdP entity.
 // It stops, with an error that matches ctx.Err(), when ctx is done: it
-// looks between phases and every few hundred elements while walking.
-func ParseContext(ctx context.Context, data []byte, opts Options) (md *Metadata, err error) {
+// looks between phases and every few hundred elements while walking. A
+// panic, in this package or in the libraries it calls, is returned as
+// ErrInternal.
+func ParseContext(ctx context.Context, data []byte, opts Options) (*Metadata, error) {
+	return parseUntimed(ctx, data, opts).result(opts)
+}
+
+// outcome is what parsing a document decides without looking at the clock:
+// the metadata or the refusal, and the signature verified on the way. Memo
+// keeps outcomes, so that a signer's validity is judged at each call.
+type outcome struct {
+	md  *Metadata
+	err error
+	// sig is the verified signature, when one was; err is then what was
+	// found after verifying it.
+	sig *verifiedSignature
+}
+
+// result applies the clock, and the other checks of a verified signature,
+// before what was found after verifying it, in the order Parse has always
+// reported them.
+func (o outcome) result(opts Options) (md *Metadata, err error) {
+	defer func() {
+		if p := recover(); p != nil { // from opts.Now
+			md, err = nil, internalError(p)
+		}
+	}()
+	if o.sig != nil {
+		if err := checkSigner(o.sig, opts.now(), opts.AllowSHA1); err != nil {
+			return nil, err
+		}
+	}
+	return o.md, o.err
+}
+
+// internalError reports a recovered panic.
+func internalError(p any) error {
+	return fail(ErrInternal, "the metadata parser failed unexpectedly (%v), a bug in the parser rather than a problem with the metadata", p)
+}
+
+// parseUntimed is ParseContext up to the clock.
+func parseUntimed(ctx context.Context, data []byte, opts Options) (o outcome) {
 	defer func() {
 		if p := recover(); p != nil {
-			md, err = nil, fail(ErrInternal, "the metadata could not be parsed because the parser failed unexpectedly (%v); please report this input", p)
+			o = outcome{err: internalError(p)}
 		}
 	}()
 	if limit := opts.maxBytes(); int64(len(data)) > limit {
-		return nil, fail(ErrTooLarge, "the metadata is %d bytes, more than the limit of %d bytes; check that this is IdP metadata and not a federation aggregate", len(data), limit)
+		return outcome{err: fail(ErrTooLarge, "the metadata is %d bytes, more than the limit of %d bytes; check that this is IdP metadata and not a federation aggregate", len(data), limit)}
 	}
 	if err := stopped(ctx); err != nil {
-		return nil, err
+		return outcome{err: err}
 	}
 	t, err := readDocument(ctx, data)
 	if err != nil {
-		return nil, err
+		return outcome{err: err}
 	}
 	if err := checkRoot(t); err != nil {
-		return nil, err
+		return outcome{err: err}
 	}
-	var sig *verifiedSignature
 	if len(opts.TrustedSigners) > 0 {
-		if sig, err = verifySignature(ctx, t, opts); err != nil {
-			return nil, err
+		if o.sig, err = verifySignature(ctx, t, opts); err != nil {
+			return outcome{err: err}
 		}
-		t = sig.tree // from here on, only the verified element is used
+		t = o.sig.tree // from here on, only the verified element is used
 	}
+	o.md, o.err = extractChecked(ctx, t, opts)
+	if o.md != nil && o.sig != nil {
+		o.md.Signed, o.md.SignatureAlgorithm = true, o.sig.algorithm
+	}
+	return o
+}
+
+// extractChecked refuses duplicate IDs, then extracts one IdP entity.
+func extractChecked(ctx context.Context, t *tree, opts Options) (*Metadata, error) {
 	if err := checkUniqueIDs(t.root); err != nil {
 		return nil, err
 	}
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
-	md, err = extract(t, opts)
-	if err != nil {
-		return nil, err
-	}
-	if sig != nil {
-		md.Signed, md.SignatureAlgorithm = true, sig.algorithm
-	}
-	return md, nil
+	return extract(t, opts)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 func TestParseJumpCloud(t *testing.T) {
@@ -214,5 +216,57 @@ func TestSyntaxErrorNamesLine(t *testing.T) {
 	_, err := Parse([]byte("<EntityDescriptor\n xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\"\n entityID=\"x><b/>"), Options{})
 	if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("%v", err)
+	}
+}
+
+// Issue #22, item 8: an HTML page or a PEM file given as metadata is named as what it is, whatever its
+// DOCTYPE or its XML, and not as a possible XXE attack or an XML syntax error.
+func TestParseNamesOtherFormats(t *testing.T) {
+	ca, _ := newCertificate(newTestSigner(t, "a").cert.Raw)
+	cases := []struct {
+		name, doc string
+		want      error
+		mention   string
+	}{
+		{"login page", "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Sign in</title>", ErrHTMLPage, "starts with <!DOCTYPE html"},
+		{"old DOCTYPE", `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN"><html><head><title>404 Not Found</title>`, ErrHTMLPage, "HTML page"},
+		{"nginx 404", "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>", ErrHTMLPage, "starts with <html"},
+		{"XHTML", `<?xml version="1.0"?><!-- saved --><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>`, ErrHTMLPage, "login page or an error page"},
+		{"no html element", "\n  <HEAD><TITLE>Error</TITLE></HEAD><BODY>x</BODY>", ErrHTMLPage, "starts with <HEAD"},
+		{"PEM", ca.PEM(), ErrPEM, "-----BEGIN CERTIFICATE-----"},
+		{"PEM after a blank line", "\r\n" + ca.PEM(), ErrPEM, "not SAML metadata"},
+		{"PEM, odd label", "-----BEGIN \x00\xff-----", ErrPEM, "-----BEGIN ...-----"},
+		// Not HTML: an element whose name only starts like one, and the DOCTYPE of another document.
+		{"htmlx root", `<htmlx/>`, ErrNotMetadata, "root element is {}htmlx"},
+		{"other DOCTYPE", `<!DOCTYPE htmlx><a/>`, ErrDTD, "DOCTYPE"},
+	}
+	for _, tc := range cases {
+		_, err := Parse([]byte(tc.doc), Options{})
+		if !errors.Is(err, tc.want) || !strings.Contains(fmt.Sprint(err), tc.mention) {
+			t.Errorf("%s: %v, want %v mentioning %q", tc.name, err, tc.want, tc.mention)
+		}
+		if !errors.Is(tc.want, ErrDTD) && (!errors.Is(err, ErrNotMetadata) || !errors.Is(kindOf(err), ErrInvalidMetadata)) {
+			t.Errorf("%s: %v is not ErrNotMetadata of kind ErrInvalidMetadata", tc.name, err)
+		}
+	}
+}
+
+// Issue #22, item 10: a panic inside a parse is ErrInternal, a kind of its own that says it is a bug, and
+// not a malformed document to export again. A clock that panics is the test's way to make one.
+func TestParsePanicIsInternal(t *testing.T) {
+	s := newTestSigner(t, "metadata signer")
+	doc := docBytes(t, signedDoc(t, s, dsig.ECDSASHA256SignatureMethod, "https://idp.example/sso"))
+	opts := Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: func() time.Time { panic("clock broke") }}
+	for name, parse := range map[string]func() (*Metadata, error){
+		"Parse":      func() (*Metadata, error) { return Parse(doc, opts) },
+		"Memo.Parse": func() (*Metadata, error) { return NewMemo(4, 1<<20).Parse(t.Context(), doc, opts) },
+	} {
+		md, err := parse()
+		if md != nil || !errors.Is(kindOf(err), ErrInternal) {
+			t.Errorf("%s: %v, %v; want ErrInternal alone", name, md, err)
+		}
+		if msg := fmt.Sprint(err); !strings.Contains(msg, "clock broke") || !strings.Contains(msg, "bug") {
+			t.Errorf("%s: %q does not say it is a bug, with the panic", name, msg)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/beevik/etree"
@@ -26,13 +25,18 @@ var sha1Algorithms = map[string]bool{
 type verifiedSignature struct {
 	tree      *tree // the root as covered by the signature
 	algorithm string
-	signer    *x509.Certificate
+	// signer made the signature; whether it was valid at the time is for
+	// checkSigner, with the caller's clock.
+	signer *x509.Certificate
+	// algorithms are the SignatureMethod and DigestMethods, for the SHA-1 check.
+	algorithms []string
 }
 
 // verifySignature requires one enveloped signature on the root, made by one
 // of opts.TrustedSigners, and no other ds:Signature anywhere in the
 // document, and returns the tree of the element goxmldsig verified. Values
-// must be read from that tree only.
+// must be read from that tree only. It does not look at the clock: the
+// signer's validity is checked by checkSigner.
 func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSignature, error) {
 	for i, s := range opts.TrustedSigners {
 		if s == nil {
@@ -56,9 +60,13 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 	}
 	sig := sigs[0]
 	method, digests := signatureAlgorithms(t, sig)
+	algorithms := append([]string{method}, digests...)
 
 	candidates, err := candidateSigners(t, sig, opts.TrustedSigners)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkCanonicalization(sig); err != nil {
 		return nil, err
 	}
 	var lastErr error
@@ -78,19 +86,7 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 		if !verified.is(el, t.space[t.root], t.root.Tag) {
 			return nil, fail(ErrSignatureInvalid, "the signed element is not the document root")
 		}
-		now := opts.now()
-		if now.Before(signer.NotBefore) || now.After(signer.NotAfter) {
-			return nil, fail(ErrSignerExpired, "the signature is valid, but the signer certificate %q is valid only from %s to %s (now %s); obtain the IdP's current metadata-signing certificate",
-				signer.Subject.String(), signer.NotBefore.UTC().Format(time.RFC3339), signer.NotAfter.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-		}
-		if !opts.AllowSHA1 {
-			for _, alg := range append([]string{method}, digests...) {
-				if sha1Algorithms[alg] {
-					return nil, fail(ErrWeakSignature, "the signature is valid but uses SHA-1 (%s); ask the IdP to sign with SHA-256, or allow SHA-1 explicitly", alg)
-				}
-			}
-		}
-		return &verifiedSignature{tree: verified, algorithm: method, signer: signer}, nil
+		return &verifiedSignature{tree: verified, algorithm: method, algorithms: algorithms, signer: signer}, nil
 	}
 	if errors.Is(lastErr, dsig.ErrMissingSignature) {
 		return nil, failCause(ErrSignatureMissing, lastErr, "the signature does not cover the root element")
@@ -98,18 +94,110 @@ func verifySignature(ctx context.Context, t *tree, opts Options) (*verifiedSigna
 	return nil, failCause(ErrSignatureInvalid, lastErr, "the metadata signature does not verify; the file was changed after signing (even re-indenting breaks it), so download it again unmodified")
 }
 
+// checkSigner refuses a verified signature whose signer is outside its
+// validity at now, then one that uses SHA-1 unless allowed. Parse applies it
+// after verifying, and Memo to what it kept, each time with the caller's clock.
+func checkSigner(sig *verifiedSignature, now time.Time, allowSHA1 bool) error {
+	signer := sig.signer
+	if now.Before(signer.NotBefore) || now.After(signer.NotAfter) {
+		return fail(ErrSignerExpired, "the signature is valid, but the signer certificate %q is valid only from %s to %s (now %s); obtain the IdP's current metadata-signing certificate",
+			signer.Subject.String(), signer.NotBefore.UTC().Format(time.RFC3339), signer.NotAfter.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if !allowSHA1 {
+		for _, alg := range sig.algorithms {
+			if sha1Algorithms[alg] {
+				return fail(ErrWeakSignature, "the signature is valid but uses SHA-1 (%s); ask the IdP to sign with SHA-256, or allow SHA-1 explicitly", alg)
+			}
+		}
+	}
+	return nil
+}
+
 // validateWith runs goxmldsig with one trusted certificate. The clock is
 // set inside the certificate's validity so that goxmldsig checks only the
-// cryptography; the caller checks validity itself to report it distinctly.
-func validateWith(root *etree.Element, signer *x509.Certificate) (el *etree.Element, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			el, err = nil, fmt.Errorf("signature verification failed unexpectedly: %v", p)
-		}
-	}()
+// cryptography; checkSigner checks validity to report it distinctly. A
+// panic in goxmldsig is left to ParseContext, which reports it as ErrInternal.
+func validateWith(root *etree.Element, signer *x509.Certificate) (*etree.Element, error) {
 	ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{signer}})
 	ctx.Clock = dsig.NewFakeClockAt(signer.NotBefore)
 	return ctx.Validate(root)
+}
+
+// checkCanonicalization requires what saml-core 5.4.3 and 5.4.4 ask of a SAML
+// signature and the limits model: the SignedInfo canonicalized exclusively,
+// and every Reference transformed by the enveloped-signature transform and
+// exclusive canonicalization only. goxmldsig also accepts inclusive C14N 1.0
+// and 1.1, and serializes a Reference without canonicalization; each of those
+// copies every element's subtree once per ancestor (about 250 MB for a 229 kB body
+// that passes every limit), before the digest is compared. Elements are
+// matched by local name, in any namespace, so that no element goxmldsig
+// reads escapes the check: its shape check counts the Signature's children
+// by local name, and encoding/xml reads the Reference's transforms so.
+func checkCanonicalization(sig *etree.Element) error {
+	const fix = "metadata signatures use exclusive canonicalization (" + string(dsig.CanonicalXML10ExclusiveAlgorithmId) + ") and the enveloped-signature transform only, as SAML 2.0 requires (saml-core sections 5.4.3 and 5.4.4); ask the IdP to sign its metadata that way"
+	for _, si := range childrenNamed(sig, "SignedInfo") {
+		for _, cm := range childrenNamed(si, "CanonicalizationMethod") {
+			alg, err := algorithmOf(cm)
+			if err != nil {
+				return err
+			}
+			if !exclusiveC14N(alg) {
+				return fail(ErrSignatureTransform, "the signature's SignedInfo is canonicalized with %s; %s", alg, fix)
+			}
+		}
+		for _, ref := range childrenNamed(si, "Reference") {
+			exclusive := false
+			for _, trs := range childrenNamed(ref, "Transforms") {
+				for _, tr := range childrenNamed(trs, "Transform") {
+					alg, err := algorithmOf(tr)
+					if err != nil {
+						return err
+					}
+					switch {
+					case alg == dsig.EnvelopedSignatureAltorithmId:
+					case exclusiveC14N(alg):
+						exclusive = true
+					default:
+						return fail(ErrSignatureTransform, "the signature's Reference uses the transform %s; %s", alg, fix)
+					}
+				}
+			}
+			if !exclusive {
+				return fail(ErrSignatureTransform, "the signature's Reference names no canonicalization, so the whole document would be serialized as it is; %s", fix)
+			}
+		}
+	}
+	return nil
+}
+
+func exclusiveC14N(alg dsig.AlgorithmID) bool {
+	return alg == dsig.CanonicalXML10ExclusiveAlgorithmId || alg == dsig.CanonicalXML10ExclusiveWithCommentsAlgorithmId
+}
+
+// algorithmOf returns the Algorithm attribute of a canonicalization method or
+// transform, which must have exactly one (encoding/xml takes any prefix).
+func algorithmOf(e *etree.Element) (dsig.AlgorithmID, error) {
+	var values []dsig.AlgorithmID
+	for _, a := range e.Attr {
+		if a.Key == "Algorithm" {
+			values = append(values, dsig.AlgorithmID(a.Value))
+		}
+	}
+	if len(values) != 1 {
+		return "", fail(ErrSignatureTransform, "a %s element of the signature has %d Algorithm attributes; it must have exactly one", e.Tag, len(values))
+	}
+	return values[0], nil
+}
+
+// childrenNamed returns e's child elements with the local name tag, in any namespace.
+func childrenNamed(e *etree.Element, tag string) []*etree.Element {
+	var out []*etree.Element
+	for _, c := range e.ChildElements() {
+		if c.Tag == tag {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // candidateSigners picks the trusted signer matching the certificate in the

@@ -30,6 +30,12 @@ var testEpoch = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func newTestSigner(t testing.TB, cn string) testSigner {
 	t.Helper()
+	return newTestSignerValid(t, cn, testEpoch, testEpoch.AddDate(1, 0, 0))
+}
+
+// newTestSignerValid is newTestSigner with a certificate valid from notBefore to notAfter.
+func newTestSignerValid(t testing.TB, cn string, notBefore, notAfter time.Time) testSigner {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -37,8 +43,8 @@ func newTestSigner(t testing.TB, cn string) testSigner {
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
 		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    testEpoch,
-		NotAfter:     testEpoch.AddDate(1, 0, 0),
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
@@ -61,19 +67,24 @@ func certBase64(t testing.TB) string {
 	return base64.StdEncoding.EncodeToString(sharedSigner.cert.Raw)
 }
 
-// signedDoc builds minimal metadata with an ID and signs it enveloped.
+// signedDoc builds minimal metadata with an ID and signs it enveloped, with exclusive canonicalization.
 func signedDoc(t testing.TB, s testSigner, method string, location string) *etree.Document {
 	t.Helper()
+	return signedDocWith(t, s, method, location, dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(""))
+}
+
+// signedDocWith is signedDoc with c14n for the SignedInfo and the Reference.
+func signedDocWith(t testing.TB, s testSigner, method, location string, c14n dsig.Canonicalizer) *etree.Document {
+	t.Helper()
 	doc := etree.NewDocument()
-	xml := fmt.Sprintf(minimal, `ID="_root"`, base64.StdEncoding.EncodeToString(s.cert.Raw), location)
-	if err := doc.ReadFromString(xml); err != nil {
+	if err := doc.ReadFromString(fmt.Sprintf(minimal, `ID="_root"`, base64.StdEncoding.EncodeToString(s.cert.Raw), location)); err != nil {
 		t.Fatal(err)
 	}
 	ctx, err := dsig.NewSigningContext(s.key, [][]byte{s.cert.Raw})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	ctx.Canonicalizer = c14n
 	if err := ctx.SetSignatureMethod(method); err != nil {
 		t.Fatal(err)
 	}
@@ -191,4 +202,73 @@ func duplicateSignature(t testing.TB, signed []byte) []byte {
 	sig := doc.Root().SelectElement("ds:Signature")
 	doc.Root().AddChild(sig.Copy())
 	return docBytes(t, doc)
+}
+
+// Issue #22, item 1: of the canonicalizations goxmldsig signs and verifies, only the exclusive ones, which
+// SAML uses, are accepted; the others are refused before goxmldsig canonicalizes anything. Each document
+// here is genuinely signed, with a digest that matches.
+func TestSignatureCanonicalization(t *testing.T) {
+	s := newTestSigner(t, "metadata signer")
+	during := func() time.Time { return testEpoch.Add(time.Hour) }
+	cases := []struct {
+		c14n dsig.Canonicalizer
+		want error
+	}{
+		{dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(""), nil},
+		{dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(""), nil},
+		{dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("md ds"), nil},
+		{dsig.MakeC14N10RecCanonicalizer(), ErrSignatureTransform},
+		{dsig.MakeC14N10WithCommentsCanonicalizer(), ErrSignatureTransform},
+		{dsig.MakeC14N11Canonicalizer(), ErrSignatureTransform}, // goxmldsig's default when signing
+		{dsig.MakeC14N11WithCommentsCanonicalizer(), ErrSignatureTransform},
+	}
+	for _, tc := range cases {
+		doc := docBytes(t, signedDocWith(t, s, dsig.ECDSASHA256SignatureMethod, "https://idp.example/sso", tc.c14n))
+		// goxmldsig itself verifies every one of them.
+		if _, err := validateWith(mustRead(t, doc).root, s.cert); err != nil {
+			t.Fatalf("%s: goxmldsig refuses its own signature: %v", tc.c14n.Algorithm(), err)
+		}
+		md, err := Parse(doc, Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: during})
+		switch {
+		case tc.want == nil && (err != nil || !md.Signed):
+			t.Errorf("%s: %v", tc.c14n.Algorithm(), err)
+		case tc.want != nil && (!errors.Is(err, tc.want) || !strings.Contains(err.Error(), string(tc.c14n.Algorithm()))):
+			t.Errorf("%s: error = %v, want %v naming the algorithm", tc.c14n.Algorithm(), err, tc.want)
+		}
+	}
+
+	// Transform lists goxmldsig accepts, changed in a signed exclusive document: refused whatever they end
+	// with (goxmldsig takes the last canonicalization), before the signature is looked at.
+	exc := string(docBytes(t, signedDoc(t, s, dsig.ECDSASHA256SignatureMethod, "https://idp.example/sso")))
+	const excTransform = `<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`
+	const c14n11Transform = `<ds:Transform Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>`
+	if !strings.Contains(exc, excTransform) {
+		t.Fatalf("the signed document has no %s", excTransform)
+	}
+	for name, doc := range map[string]string{
+		"no canonicalization":            strings.Replace(exc, excTransform, "", 1),
+		"inclusive after exclusive":      strings.Replace(exc, excTransform, excTransform+c14n11Transform, 1),
+		"inclusive before exclusive":     strings.Replace(exc, excTransform, c14n11Transform+excTransform, 1),
+		"two Algorithm attributes":       strings.Replace(exc, excTransform, `<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#" xmlns:x="urn:x" x:Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>`, 1),
+		"Transform in another namespace": strings.Replace(exc, excTransform, excTransform+`<x:Transform xmlns:x="urn:x" Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>`, 1),
+		"inclusive SignedInfo":           strings.Replace(exc, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2006/12/xml-c14n11"/>`, 1),
+		"an unknown transform (XPath)":   strings.Replace(exc, excTransform, `<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"/>`+excTransform, 1),
+	} {
+		if doc == exc {
+			t.Fatalf("%s: the document did not change", name)
+		}
+		_, err := Parse([]byte(doc), Options{TrustedSigners: []*x509.Certificate{s.cert}, Now: during})
+		if !errors.Is(err, ErrSignatureTransform) {
+			t.Errorf("%s: error = %v, want ErrSignatureTransform", name, err)
+		}
+	}
+}
+
+func mustRead(t testing.TB, data []byte) *tree {
+	t.Helper()
+	tr, err := readDocument(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }

@@ -22,6 +22,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // the attributes per element and the namespace declarations on the tree.
 func readDocument(ctx context.Context, data []byte) (*tree, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
+	if err := checkNotOtherFormat(data); err != nil {
+		return nil, err
+	}
 	if err := checkUTF8(data); err != nil {
 		return nil, err
 	}
@@ -37,6 +40,57 @@ func readDocument(ctx context.Context, data []byte) (*tree, error) {
 		return nil, err
 	}
 	return checkDocument(ctx, doc, elements)
+}
+
+// checkNotOtherFormat recognises, by how they start, two files people give
+// instead of metadata, so that the error says what they are rather than
+// what of XML they break: an HTML page (a login or error page saved from a
+// browser, or served at the metadata's URL), whose DOCTYPE would otherwise
+// be refused as a possible XXE attack, and a PEM certificate. It looks past
+// whitespace, an XML declaration and comments, and reads each byte at most
+// once.
+func checkNotOtherFormat(data []byte) error {
+	rest := skipProlog(data)
+	for _, start := range []string{"<!doctype html", "<html", "<head", "<body"} {
+		if len(rest) > len(start) && bytes.EqualFold(rest[:len(start)], []byte(start)) && endsName(rest[len(start)]) {
+			return fail(ErrHTMLPage, "the metadata is an HTML page (it starts with %s), not SAML metadata; a web page, such as a login page or an error page, was saved or downloaded instead of the IdP's metadata XML", rest[:len(start)])
+		}
+	}
+	if label, ok := bytes.CutPrefix(rest, []byte("-----BEGIN ")); ok {
+		label, _, _ = bytes.Cut(label[:min(len(label), 40)], []byte("-----"))
+		if bytes.ContainsFunc(label, func(r rune) bool { return (r < 'A' || r > 'Z') && r != ' ' }) {
+			label = []byte("...") // not a PEM label: do not repeat it
+		}
+		return fail(ErrPEM, "the metadata is a PEM file (it starts with -----BEGIN %s-----), not SAML metadata; a certificate is not the IdP's metadata XML", label)
+	}
+	return nil
+}
+
+// skipProlog returns data after leading whitespace, XML declarations and
+// comments: where the first element or text starts.
+func skipProlog(data []byte) []byte {
+	for {
+		data = bytes.TrimLeft(data, " \t\r\n")
+		var end string
+		switch {
+		case bytes.HasPrefix(data, []byte("<?")):
+			end = "?>"
+		case bytes.HasPrefix(data, []byte("<!--")):
+			end = "-->"
+		default:
+			return data
+		}
+		i := bytes.Index(data[2:], []byte(end))
+		if i < 0 {
+			return nil
+		}
+		data = data[2+i+len(end):]
+	}
+}
+
+// endsName reports whether c may follow a tag or DOCTYPE name.
+func endsName(c byte) bool {
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'
 }
 
 // checkMarkupCounts bounds, on the raw bytes, what the XML reader would
