@@ -160,7 +160,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 // reports whether SCIM was on before, and ok is false once an error has been added.
 func (r *scimConfigResource) apply(ctx context.Context, scope client.Scope, id string, plan scimConfigModel, diags *diag.Diagnostics, action string) (updated *client.IdentityProvider, wasEnabled, ok bool) {
 	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(idp, diags, scimConfigType, path.Root("login_method_id")) {
+		if !checkManageable(loginmethod.KindSCIMConfig, idp, diags, scimConfigType, path.Root("login_method_id")) {
 			return errReported
 		}
 		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
