@@ -45,19 +45,22 @@ func writable(idp *client.IdentityProvider) ([]byte, error) {
 	return json.Marshal(c)
 }
 
-// confirms reports whether answer, the API's answer to a write of sent, shows what was sent: every key of
-// the request body comes back with the value sent, certificates compared by DER (the API may answer with
-// another text of the same certificate). The answer may add keys: those the server owns or fills in.
+// confirms reports whether answer, the API's answer to a write of sent, shows what was sent: the owned
+// settings of sent's type match (typeSettings), and every other key of the request body that answers
+// carry comes back with the value sent. The answer may add keys: those the server owns or fills in.
 func confirms(sent, answer *client.IdentityProvider) bool {
 	if !settingsOf(*sent).match(answer) {
 		return false
 	}
+	reformatted := typeSettings[sent.Type].reformatted
 	shape := func(idp *client.IdentityProvider) (any, error) {
-		c, err := clone(idp)
+		c, err := echoed(idp)
 		if err != nil {
 			return nil, err
 		}
-		c.Config.IDPPublicCerts, c.Config.IDPPublicCert = nil, ""
+		if reformatted != nil {
+			reformatted(&c.Config)
+		}
 		b, err := writable(c)
 		if err != nil {
 			return nil, err
@@ -68,6 +71,24 @@ func confirms(sent, answer *client.IdentityProvider) bool {
 	want, errW := shape(sent)
 	got, errG := shape(answer)
 	return errW == nil && errG == nil && contains(got, want)
+}
+
+// echoed returns a copy of idp without the keys no answer carries: the OAuth client secret of every type
+// (CONTRACT.md, "The OAuth client secret"). A write that sent it is confirmed, or found applied, by the
+// rest of what it sent.
+func echoed(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
+	c, err := clone(idp)
+	if err == nil {
+		c.Config.ClientSecret = ""
+	}
+	return c, err
+}
+
+// sameEchoed is sameForWrite for what answers carry: the secret a PUT sent is not compared.
+func sameEchoed(a, b *client.IdentityProvider) bool {
+	ea, errA := echoed(a)
+	eb, errB := echoed(b)
+	return errA == nil && errB == nil && sameForWrite(ea, eb)
 }
 
 // contains reports whether every key of the JSON value want is in got with the same value; values other
@@ -89,34 +110,66 @@ func contains(got, want any) bool {
 	return true
 }
 
-// ownedSettings is what a create of a SAML login method sets: a login method with the same settings is
-// the one a create made, whatever the API added to it.
+// ownedSettings is what a create sets: a login method of the same type and name whose config has the
+// owned settings is the one a create made, whatever the API added to it.
 type ownedSettings struct {
-	typ, name, issuer, ssoURL string
-	certText                  string
-	certs                     []samlmetadata.Certificate // nil when certText does not parse
+	typ, name string
+	config    func(client.IdentityProviderConfig) bool
 }
 
-// settingsOf reads the owned settings of want, parsing its certificates once.
+// settingsOf reads the owned settings of want.
 func settingsOf(want client.IdentityProvider) ownedSettings {
-	s := ownedSettings{typ: want.Type, name: want.Name, issuer: want.Config.IssuerURL, ssoURL: want.Config.SSOTargetURL,
-		certText: strings.Join(want.Config.CertificateTexts(), "\n")}
-	s.certs, _ = samlmetadata.ParseCertificates(s.certText)
+	s := ownedSettings{typ: want.Type, name: want.Name, config: func(client.IdentityProviderConfig) bool { return false }}
+	if t, ok := typeSettings[want.Type]; ok {
+		s.config = t.owned(want.Config)
+	}
 	return s
 }
 
-// match reports whether idp has these settings; certificates are compared by DER.
+// match reports whether idp has these settings.
 func (s ownedSettings) match(idp *client.IdentityProvider) bool {
-	if idp.Type != s.typ || idp.Name != s.name || idp.Config.IssuerURL != s.issuer || idp.Config.SSOTargetURL != s.ssoURL {
-		return false
+	return idp.Type == s.typ && idp.Name == s.name && s.config(idp.Config)
+}
+
+// typeSettings holds, per type of login method this provider creates (loginmethod's kinds), how the
+// store compares its config. A type without an entry never matches: a lost create of it is never
+// adopted, and no answer confirms a create of it.
+var typeSettings = map[string]struct {
+	// owned returns whether a config has the settings want's create owns, reading want once. They are
+	// echoed settings only: a login method is recognised by what reads show.
+	owned func(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool
+	// reformatted clears the owned settings an answer may hold in another form than sent (owned
+	// compares them), before confirms compares the other keys as JSON.
+	reformatted func(*client.IdentityProviderConfig)
+}{
+	TypeSAML: {owned: samlOwned, reformatted: func(c *client.IdentityProviderConfig) { c.IDPPublicCerts, c.IDPPublicCert = nil, "" }},
+	TypeOIDC: {owned: oidcOwned},
+}
+
+// samlOwned: the issuer, the SSO URL and the signing certificates, compared by DER (the API may answer
+// with another text of the same certificate).
+func samlOwned(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool {
+	certText := strings.Join(want.CertificateTexts(), "\n")
+	certs, _ := samlmetadata.ParseCertificates(certText) // nil when certText does not parse
+	return func(c client.IdentityProviderConfig) bool {
+		if c.IssuerURL != want.IssuerURL || c.SSOTargetURL != want.SSOTargetURL {
+			return false
+		}
+		text := strings.Join(c.CertificateTexts(), "\n")
+		if text == certText {
+			return true
+		}
+		if certs == nil {
+			return false
+		}
+		got, err := samlmetadata.ParseCertificates(text)
+		return err == nil && samlmetadata.SameCertificates(got, certs)
 	}
-	text := strings.Join(idp.Config.CertificateTexts(), "\n")
-	if text == s.certText {
-		return true
+}
+
+// oidcOwned: the client ID and the three endpoints. Never the client secret, which no read shows.
+func oidcOwned(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool {
+	return func(c client.IdentityProviderConfig) bool {
+		return c.ClientID == want.ClientID && c.AuthURL == want.AuthURL && c.TokenURL == want.TokenURL && c.CertsURL == want.CertsURL
 	}
-	if s.certs == nil {
-		return false
-	}
-	certs, err := samlmetadata.ParseCertificates(text)
-	return err == nil && samlmetadata.SameCertificates(certs, s.certs)
 }

@@ -258,7 +258,7 @@ func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutat
 	}
 	// The update's outcome is unknown: look before trying again.
 	live, getErr := s.api.GetIdentityProvider(ctx, scope, id)
-	if getErr == nil && sameForWrite(live, desired) {
+	if getErr == nil && applied(current, desired, live) {
 		s.log.Info(ctx, "the update was applied although its response was lost", map[string]any{"id": id})
 		return live, nil
 	}
@@ -288,6 +288,17 @@ func (s *Store) RefreshSCIMSecret(ctx context.Context, scope client.Scope, id st
 	s.lists.invalidate(scope)
 	s.copies.forget(scope, id)
 	return refreshed, err
+}
+
+// applied reports whether live, read after a PUT of desired (built from current) whose answer was lost,
+// shows the PUT applied. A client secret, which no read shows, is taken as sent with the rest of the PUT
+// (the API replaces the login method whole) when the rest shows; a PUT that changed only the secret
+// cannot be told applied, so it is not.
+func applied(current, desired, live *client.IdentityProvider) bool {
+	if desired.Config.ClientSecret == "" {
+		return sameForWrite(live, desired)
+	}
+	return sameEchoed(live, desired) && !sameEchoed(current, desired)
 }
 
 type nopLogger struct{}
