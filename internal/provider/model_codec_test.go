@@ -70,6 +70,7 @@ func TestModelCodecMatchesFramework(t *testing.T) {
 	(&zeroTrustProvider{}).Schema(ctx, provider.SchemaRequest{}, &ps)
 	cases := []schemaCase{
 		resourceCase("zerotrust_saml_login_method", &samlLoginMethodResource{}, func() any { return &samlLoginMethodModel{} }),
+		resourceCase("zerotrust_oidc_login_method", &oidcLoginMethodResource{}, func() any { return &oidcLoginMethodModel{} }),
 		resourceCase("zerotrust_scim_config", &scimConfigResource{}, func() any { return &scimConfigModel{} }),
 		dataSourceCase("data.zerotrust_scim_endpoint", &scimEndpointDataSource{}, func() any { return &scimEndpointModel{} }),
 		dataSourceCase("data.zerotrust_scim_users", &scimUsersDataSource{}, func() any { return &scimUsersModel{} }),

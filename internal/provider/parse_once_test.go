@@ -35,7 +35,8 @@ func newResourceCalls(t *testing.T) *resourceCalls {
 		t.Fatal(err)
 	}
 	p := newProvider("test", "test", time.Now)
-	r := &samlLoginMethodResource{now: p.now, metadata: p.metadata, fetches: p.fetches, data: newProviderData(api, emu.AccountID, 30*24*time.Hour, true)}
+	r := newSAMLLoginMethodResource(p).(*samlLoginMethodResource)
+	r.data = newProviderData(api, emu.AccountID, 30*24*time.Hour, true)
 	c := &resourceCalls{t: t, ctx: ctx, p: p, r: r}
 	r.Schema(ctx, resource.SchemaRequest{}, &c.schema)
 	c.objType = c.schema.Schema.Type().TerraformType(ctx)

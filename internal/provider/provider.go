@@ -46,6 +46,9 @@ type zeroTrustProvider struct {
 	// fetches keeps what metadata_url (and, for OIDC, the issuer's discovery URL) answered: one request
 	// per URL and process, however many resources name it.
 	fetches *fetch.Memo
+	// discoveryTimeout bounds the fetch of a discovery document; 0 means fetch.DefaultTimeout. Tests
+	// shorten it.
+	discoveryTimeout time.Duration
 }
 
 // Bounds of the metadata memo. Terraform validates and plans each resource back to back, at most
@@ -187,9 +190,8 @@ func (p *zeroTrustProvider) userAgent() string {
 
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource {
-			return &samlLoginMethodResource{now: p.now, metadata: p.metadata, fetches: p.fetches}
-		},
+		func() resource.Resource { return newSAMLLoginMethodResource(p) },
+		func() resource.Resource { return newOIDCLoginMethodResource(p) },
 		NewSCIMConfigResource,
 	}
 }
@@ -197,7 +199,8 @@ func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resourc
 // ListResources are the list resources of `terraform query` (Terraform 1.14+): one per resource type.
 func (p *zeroTrustProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
-		func() list.ListResource { return &samlLoginMethodList{} },
+		newSAMLLoginMethodList,
+		newOIDCLoginMethodList,
 		func() list.ListResource { return &scimConfigList{} },
 	}
 }

@@ -1,0 +1,334 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/oidcdiscovery/oidctest"
+)
+
+const oidcAddr = "zerotrust_oidc_login_method.jumpcloud"
+
+func oidcConfig(e *testEnv, body string) string {
+	return e.provider() + `
+resource "zerotrust_oidc_login_method" "jumpcloud" {
+` + body + `
+}
+`
+}
+
+// writeOnlySupported reports whether the suite's CLI sends write-only attributes (Terraform and
+// OpenTofu 1.11 and later).
+func writeOnlySupported() bool {
+	return cliAtLeast(testCLI, "Terraform", 1, 11) || cliAtLeast(testCLI, "OpenTofu", 1, 11)
+}
+
+// secretHCL sets the client secret the way the suite's CLI can: write-only with its version where it
+// can, client_secret otherwise.
+func secretHCL(secret string, version int) string {
+	if writeOnlySupported() {
+		return fmt.Sprintf("  client_secret_wo         = %q\n  client_secret_wo_version = %d", secret, version)
+	}
+	return fmt.Sprintf("  client_secret = %q", secret)
+}
+
+// newOIDCEnv is a test env with a test OpenID provider over TLS whose certificate the provider's fetches
+// trust, and a short discovery timeout.
+func newOIDCEnv(t *testing.T) (*testEnv, *oidctest.Server) {
+	t.Helper()
+	e := newTestEnv(t)
+	idp := oidctest.NewTLSServer(t)
+	e.fetchTransport = idp.Transport()
+	e.discoveryTimeout = 2 * time.Second
+	return e, idp
+}
+
+// wantSecret checks the client secret the emulator holds for the only login method.
+func (e *testEnv) wantSecret(want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.onlyLoginMethod().Config.ClientSecret; got != want {
+			return fmt.Errorf("the emulator holds client secret %q, want %q", got, want)
+		}
+		return nil
+	}
+}
+
+// An OIDC login method from its issuer: the endpoints come from the discovery document; a rename keeps
+// the secret (no PUT carries it); a new secret version sends the new secret; import by ID reads back
+// everything but the inputs the API does not hold; drift from the dashboard is repaired without
+// touching the secret, and a login method deleted there is created again.
+func TestOIDCLoginMethod_lifecycle(t *testing.T) {
+	t.Parallel()
+	e, idp := newOIDCEnv(t)
+	issuer := idp.Issuer(oidctest.Good)
+	cfg := func(name, secret string, version int) string {
+		return oidcConfig(e, `
+  name         = "`+name+`"
+  issuer       = "`+issuer+`"
+  client_id    = "cf-access"
+`+secretHCL(secret, version)+`
+  claims       = ["groups"]
+  pkce_enabled = true`)
+	}
+	endpointChecks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("auth_url"), knownvalue.StringExact(issuer+"/authorize")),
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("token_url"), knownvalue.StringExact(issuer+"/token")),
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("certs_url"), knownvalue.StringExact(issuer+"/jwks")),
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("scopes"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("openid"), knownvalue.StringExact("email"), knownvalue.StringExact("profile")})),
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("redirect_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://.+/cdn-cgi/access/callback$`))),
+		statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+	}
+	mutate := func(fn func(*emulator.IdP)) func() {
+		return func() {
+			if err := e.emu.Mutate(e.emu.AccountScope(), e.onlyLoginMethod().ID, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: cfg("JumpCloud", "first-secret", 1), ConfigStateChecks: endpointChecks, Check: e.wantSecret("first-secret")},
+			{
+				Config:           cfg("JumpCloud OIDC", "first-secret", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
+				Check:            e.wantSecret("first-secret"),
+			},
+			{
+				Config:           cfg("JumpCloud OIDC", "second-secret", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
+				Check:            e.wantSecret("second-secret"),
+			},
+			{
+				ResourceName: oidcAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"issuer", "client_secret", "client_secret_wo_version"},
+			},
+			{
+				PreConfig: mutate(func(p *emulator.IdP) {
+					p.Name = "Renamed in the dashboard"
+					p.Config.Other["token_url"] = "https://elsewhere.example.com/token"
+					p.Config.Other["claims"] = []any{"groups", "department"}
+				}),
+				Config:           cfg("JumpCloud OIDC", "second-secret", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: endpointChecks,
+				Check: resource.ComposeTestCheckFunc(e.wantSecret("second-secret"), func(*terraform.State) error {
+					if idp := e.onlyLoginMethod(); idp.Name != "JumpCloud OIDC" || fmt.Sprint(idp.Config.Other["claims"]) != "[groups]" {
+						return fmt.Errorf("drift not repaired: %q %v", idp.Name, idp.Config.Other["claims"])
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig: func() {
+					if !e.emu.Delete(e.emu.AccountScope(), e.onlyLoginMethod().ID) {
+						t.Fatal("emulator did not delete the login method")
+					}
+				},
+				Config:           cfg("JumpCloud OIDC", "second-secret", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionCreate)}},
+				Check:            e.wantSecret("second-secret"),
+			},
+		},
+	})
+}
+
+// An IdP without discovery: the three endpoints set by hand, nothing fetched; discovery_json checked
+// against issuer with no network; scopes as configured.
+func TestOIDCLoginMethod_withoutFetching(t *testing.T) {
+	t.Parallel()
+	e, idp := newOIDCEnv(t)
+	issuer := idp.Issuer(oidctest.Good)
+	doc := string(idp.Document(oidctest.Good))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: oidcConfig(e, `
+  name      = "Legacy IdP"
+  auth_url  = "https://legacy.example.com/oauth2/auth"
+  token_url = "https://legacy.example.com/oauth2/token"
+  certs_url = "https://legacy.example.com/oauth2/certs"
+  client_id = "cf-access"
+  scopes    = ["openid", "email"]
+`+secretHCL("s3cret", 1)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("token_url"), knownvalue.StringExact("https://legacy.example.com/oauth2/token")),
+					statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("scopes"), knownvalue.ListSizeExact(2)),
+				},
+			},
+			{
+				// From hand-set endpoints to the discovery document given inline: the endpoints change.
+				Config: oidcConfig(e, `
+  name           = "Legacy IdP"
+  issuer         = "`+issuer+`"
+  discovery_json = `+hclString(doc)+`
+  client_id      = "cf-access"
+  scopes         = ["openid", "email"]
+`+secretHCL("s3cret", 1)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(oidcAddr, tfjsonpath.New("token_url"), knownvalue.StringExact(issuer+"/token")),
+				},
+				Check: e.wantSecret("s3cret"),
+			},
+		},
+	})
+	if n := idp.Provider.Requests(oidctest.Good); n != 0 {
+		t.Errorf("the IdP was asked %d times for its discovery document, want 0: discovery_json needs no network", n)
+	}
+}
+
+// Every refusal of Discovery 1.0 and of the fetch fails the plan on the attribute at fault, with the
+// fix, whether the document is fetched (issuer) or given (discovery_json); nothing is created.
+func TestOIDCLoginMethod_discoveryRefusalsFailThePlan(t *testing.T) {
+	t.Parallel()
+	e, idp := newOIDCEnv(t)
+	fetched := func(b oidctest.Behavior) string {
+		return oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "`+idp.Issuer(b)+`"
+  client_id = "cf-access"
+`+secretHCL("s3cret", 1))
+	}
+	inline := func(b oidctest.Behavior) string {
+		return oidcConfig(e, `
+  name           = "JumpCloud"
+  issuer         = "`+idp.Issuer(b)+`"
+  discovery_json = `+hclString(string(idp.Document(b)))+`
+  client_id      = "cf-access"
+`+secretHCL("s3cret", 1))
+	}
+	issuer := func(b oidctest.Behavior) string { return regexp.QuoteMeta(idp.Issuer(b)) }
+	cases := []struct {
+		config string
+		want   string
+	}{
+		{fetched(oidctest.WrongIssuer), `Invalid Discovery Document[\s\S]*"` + issuer(oidctest.WrongIssuer) + `/",\s+but\s+issuer\s+is\s+"` + issuer(oidctest.WrongIssuer) + `"`},
+		{inline(oidctest.WrongIssuer), `Invalid Discovery Document[\s\S]*but\s+issuer\s+is`},
+		{fetched(oidctest.HTTPEndpoint), `Invalid Discovery Document[\s\S]*token_endpoint[\s\S]*plain\s+http`},
+		{inline(oidctest.HTTPEndpoint), `token_endpoint[\s\S]*plain\s+http`},
+		{fetched(oidctest.MissingMember), `no\s+"jwks_uri"`},
+		{inline(oidctest.MissingMember), `no\s+"jwks_uri"`},
+		{fetched(oidctest.HTMLPage), `(?i)HTML[\s\S]*answered\s+with\s+a\s+web\s+page[\s\S]*discovery_json`},
+		{inline(oidctest.HTMLPage), `(?i)HTML[\s\S]*discovery_json\s+holds\s+a\s+web\s+page`},
+		{fetched(oidctest.DuplicateMember), `(?i)duplicate[\s\S]*issuer`},
+		{inline(oidctest.DuplicateMember), `(?i)duplicate`},
+		{fetched(oidctest.Oversize), `Unable to Fetch Discovery Document[\s\S]*more\s+than\s+262144\s+bytes`},
+		{inline(oidctest.Oversize), `Invalid Discovery Document[\s\S]*more\s+than\s+the\s+limit`},
+		{fetched(oidctest.RedirectOtherOrigin), `Unable to Fetch Discovery Document[\s\S]*(?i)origin`},
+		{fetched(oidctest.RedirectToHTTP), `Unable to Fetch Discovery Document[\s\S]*(?i)(http|origin)`},
+		{fetched(oidctest.Slow), `Unable to Fetch Discovery Document[\s\S]*(?i)(time|answer)`},
+		{oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "http://idp.example.com/"
+  client_id = "cf-access"
+`+secretHCL("s3cret", 1)), `Invalid Issuer[\s\S]*plain\s+http[\s\S]*allow_http`},
+		{oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "`+idp.Issuer(oidctest.Good)+`"
+  token_url = "https://idp.example.com/token"
+  client_id = "cf-access"
+`+secretHCL("s3cret", 1)), `Conflicting IdP Settings[\s\S]*token_url is read from the issuer's discovery document`},
+		{oidcConfig(e, `
+  name      = "JumpCloud"
+  auth_url  = "https://idp.example.com/auth"
+  client_id = "cf-access"
+`+secretHCL("s3cret", 1)), `Missing IdP Setting[\s\S]*token_url is required unless issuer is set`},
+		{oidcConfig(e, `
+  name           = "JumpCloud"
+  discovery_json = "{}"
+  auth_url       = "https://idp.example.com/auth"
+  token_url      = "https://idp.example.com/token"
+  certs_url      = "https://idp.example.com/certs"
+  client_id      = "cf-access"
+`+secretHCL("s3cret", 1)), `Setting Needs Issuer[\s\S]*discovery_json is checked against issuer`},
+		{oidcConfig(e, `
+  name      = "JumpCloud"
+  auth_url  = "https://idp.example.com/auth"
+  token_url = "https://idp.example.com/token"
+  certs_url = "http://idp.example.com/certs"
+  client_id = "cf-access"
+`+secretHCL("s3cret", 1)), `Invalid Endpoint URL[\s\S]*certs_url "http://idp.example.com/certs" uses plain http`},
+		{oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "`+idp.Issuer(oidctest.Good)+`"
+  client_id = "cf-access"`), `Missing Client Secret`},
+		{oidcConfig(e, `
+  name          = "JumpCloud"
+  issuer        = "`+idp.Issuer(oidctest.Good)+`"
+  client_id     = "cf-access"
+  client_secret = "******"`), `Invalid Client Secret`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := len(e.emu.List(e.emu.AccountScope())); n != 0 {
+		t.Fatalf("%d login methods were created from refused documents", n)
+	}
+}
+
+// Where the CLI supports write-only attributes, the state file holds no client secret, and the plan
+// shows none; the secret reaches the API all the same.
+func TestOIDCLoginMethod_stateHoldsNoSecret(t *testing.T) {
+	t.Parallel()
+	if !writeOnlySupported() {
+		t.Skipf("%s has no write-only attributes; client_secret is kept in state there, as documented", testCLI)
+	}
+	e, idp := newOIDCEnv(t)
+	const secret = "never-in-state-0123456789"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "`+idp.Issuer(oidctest.Good)+`"
+  client_id = "cf-access"
+`+secretHCL(secret, 1)),
+			Check: resource.ComposeTestCheckFunc(e.wantSecret(secret), func(s *terraform.State) error {
+				for k, v := range s.RootModule().Resources[oidcAddr].Primary.Attributes {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("the state holds the secret in %s", k)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// On a CLI without write-only attributes, client_secret_wo fails validation with an error that says to
+// use client_secret, beside the framework's own.
+func TestOIDCLoginMethod_writeOnlyOnAnOldCLI(t *testing.T) {
+	t.Parallel()
+	if writeOnlySupported() {
+		t.Skipf("%s supports write-only attributes", testCLI)
+	}
+	e, idp := newOIDCEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: oidcConfig(e, `
+  name                     = "JumpCloud"
+  issuer                   = "`+idp.Issuer(oidctest.Good)+`"
+  client_id                = "cf-access"
+  client_secret_wo         = "s3cret"
+  client_secret_wo_version = 1`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Write-Only Client Secret Not Supported by This CLI[\s\S]*Set\s+client_secret\s+instead`),
+		}},
+	})
+}
