@@ -121,8 +121,8 @@ func TestOIDCLoginMethod_lifecycle(t *testing.T) {
 					p.Config.Other["token_url"] = "https://elsewhere.example.com/token"
 					p.Config.Other["claims"] = []any{"groups", "department"}
 				}),
-				Config:           cfg("JumpCloud OIDC", "second-secret", 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
+				Config:            cfg("JumpCloud OIDC", "second-secret", 2),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
 				ConfigStateChecks: endpointChecks,
 				Check: resource.ComposeTestCheckFunc(e.wantSecret("second-secret"), func(*terraform.State) error {
 					if idp := e.onlyLoginMethod(); idp.Name != "JumpCloud OIDC" || fmt.Sprint(idp.Config.Other["claims"]) != "[groups]" {
