@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -331,4 +334,109 @@ func TestOIDCLoginMethod_writeOnlyOnAnOldCLI(t *testing.T) {
 			ExpectError: regexp.MustCompile(`Write-Only Client Secret Not Supported by This CLI[\s\S]*Set\s+client_secret\s+instead`),
 		}},
 	})
+}
+
+// planCreate plans the creation of a typeName resource with the given configuration, as Terraform does.
+func (p *protoServer) planCreate(typeName string, config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	p.t.Helper()
+	typ := p.schema.ResourceSchemas[typeName].ValueType()
+	cfg := p.value(typ, config)
+	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	resp, err := p.srv.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: &null, ProposedNewState: cfg, Config: cfg,
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp
+}
+
+// The discovery document of an issuer is fetched once per provider process, however many login methods
+// name it and however often they are planned; each distinct issuer once.
+func TestOIDCLoginMethod_oneFetchPerIssuerAndProcess(t *testing.T) {
+	t.Parallel()
+	emu := emulator.NewTestServer(t, emulator.Options{})
+	idp := oidctest.NewServer(t)
+	p := protocol(t, emu)
+	plan := func(name string, b oidctest.Behavior) {
+		resp := p.planCreate("zerotrust_oidc_login_method", map[string]tftypes.Value{
+			"name": str(name), "issuer": str(idp.Issuer(b)), "allow_http": tftypes.NewValue(tftypes.Bool, true),
+			"client_id": str("cf-access"), "client_secret": str("s3cret"),
+		})
+		if len(resp.Diagnostics) > 0 {
+			t.Fatalf("plan of %s: %v", name, diagStrings(resp.Diagnostics))
+		}
+		planned := p.attributes(p.schema.ResourceSchemas["zerotrust_oidc_login_method"].ValueType(), resp.PlannedState)
+		if want := str(idp.Issuer(b) + "/token"); !planned["token_url"].Equal(want) {
+			t.Errorf("%s: token_url planned %v, want %v", name, planned["token_url"], want)
+		}
+	}
+	for i := range 20 {
+		plan(fmt.Sprintf("login-%d", i), oidctest.Good)
+	}
+	plan("other", oidctest.NoPKCE)
+	if good, other := idp.Provider.Requests(oidctest.Good), idp.Provider.Requests(oidctest.NoPKCE); good != 1 || other != 1 {
+		t.Errorf("discovery requests: %d for the issuer 20 login methods name, %d for the other; want 1 and 1", good, other)
+	}
+}
+
+// pkce_enabled warns at plan when the discovery document does not list S256; it does not when it does.
+func TestOIDCLoginMethod_pkceWarning(t *testing.T) {
+	t.Parallel()
+	emu := emulator.NewTestServer(t, emulator.Options{})
+	idp := oidctest.NewServer(t)
+	p := protocol(t, emu)
+	for _, tc := range []struct {
+		b    oidctest.Behavior
+		warn bool
+	}{{oidctest.NoPKCE, true}, {oidctest.Good, false}} {
+		resp := p.planCreate("zerotrust_oidc_login_method", map[string]tftypes.Value{
+			"name": str("JumpCloud"), "issuer": str(idp.Issuer(tc.b)), "allow_http": tftypes.NewValue(tftypes.Bool, true),
+			"client_id": str("cf-access"), "client_secret": str("s3cret"), "pkce_enabled": tftypes.NewValue(tftypes.Bool, true),
+		})
+		var warned bool
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%s: %v", tc.b, diagStrings(resp.Diagnostics))
+			}
+			warned = warned || d.Summary == "IdP Does Not List PKCE S256" && strings.Contains(d.Detail, "[plain]") &&
+				d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("pkce_enabled"))
+		}
+		if warned != tc.warn {
+			t.Errorf("%s: warned %t, want %t: %v", tc.b, warned, tc.warn, diagStrings(resp.Diagnostics))
+		}
+	}
+}
+
+// Without the client capability, client_secret_wo gets an error that says what to do instead, on the
+// attribute; with it, none.
+func TestOIDCLoginMethod_writeOnlyNeedsTheCapability(t *testing.T) {
+	t.Parallel()
+	emu := emulator.NewTestServer(t, emulator.Options{})
+	p := protocol(t, emu)
+	typ := p.schema.ResourceSchemas["zerotrust_oidc_login_method"].ValueType()
+	cfg := p.value(typ, map[string]tftypes.Value{
+		"name": str("JumpCloud"), "issuer": str("https://oauth.id.jumpcloud.com/"), "client_id": str("cf-access"),
+		"client_secret_wo": str("s3cret"), "client_secret_wo_version": tftypes.NewValue(tftypes.Number, 1),
+	})
+	for _, allowed := range []bool{false, true} {
+		resp, err := p.srv.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{
+			TypeName: "zerotrust_oidc_login_method", Config: cfg,
+			ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: allowed},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ours bool
+		for _, d := range resp.Diagnostics {
+			ours = ours || d.Summary == "Write-Only Client Secret Not Supported by This CLI" && strings.Contains(d.Detail, "Set client_secret instead") &&
+				d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("client_secret_wo"))
+		}
+		if ours == allowed || (allowed && len(resp.Diagnostics) > 0) {
+			t.Errorf("write-only allowed %t: %v", allowed, diagStrings(resp.Diagnostics))
+		}
+	}
 }
