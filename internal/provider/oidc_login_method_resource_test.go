@@ -440,3 +440,56 @@ func TestOIDCLoginMethod_writeOnlyNeedsTheCapability(t *testing.T) {
 		}
 	}
 }
+
+// A login method made in the dashboard, imported: the configuration a listing generates (explicit
+// endpoints, no secret) plans no change and sends nothing, so the secret stays; adding a secret to the
+// configuration afterwards is an update that sends it once.
+func TestOIDCLoginMethod_importThenSecret(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	seeded, err := e.emu.Seed(e.emu.AccountScope(), emulator.IdP{Name: "JumpCloud", Type: "oidc", Config: emulator.Config{Other: map[string]any{
+		"client_id": "cf-access", "client_secret": "dashboard-secret", "auth_url": "https://oauth.id.jumpcloud.com/oauth2/auth",
+		"token_url": "https://oauth.id.jumpcloud.com/oauth2/token", "certs_url": "https://oauth.id.jumpcloud.com/.well-known/jwks.json",
+		"scopes": []any{"openid", "email"}, "pkce_enabled": true,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := `
+  name         = "JumpCloud"
+  auth_url     = "https://oauth.id.jumpcloud.com/oauth2/auth"
+  token_url    = "https://oauth.id.jumpcloud.com/oauth2/token"
+  certs_url    = "https://oauth.id.jumpcloud.com/.well-known/jwks.json"
+  client_id    = "cf-access"
+  scopes       = ["openid", "email"]
+  pkce_enabled = true`
+	var writes int
+	countWrites := func() {
+		writes = 0
+		for route, n := range e.emu.RequestCounts() {
+			if !strings.HasPrefix(route, "GET ") {
+				writes += n
+			}
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: oidcConfig(e, generated), ResourceName: oidcAddr, ImportState: true, ImportStateId: seeded.ID, ImportStatePersist: true},
+			{PreConfig: e.emu.ResetCounts, Config: oidcConfig(e, generated), PlanOnly: true},
+			{
+				PreConfig: func() {
+					if countWrites(); writes != 0 {
+						t.Errorf("the plan of the imported login method wrote %d times", writes)
+					}
+					if got := e.onlyLoginMethod().Config.ClientSecret; got != "dashboard-secret" {
+						t.Errorf("after the import and plan the emulator holds secret %q", got)
+					}
+				},
+				Config:           oidcConfig(e, generated+"\n"+secretHCL("rotated-secret", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
+				Check:            e.wantSecret("rotated-secret"),
+			},
+		},
+	})
+}
