@@ -44,7 +44,10 @@ func TestSAMLLoginMethod_importEveryIDForm(t *testing.T) {
   idp_public_cert      = `+hclString(cert.PEM)+`
   attributes           = ["email", "groups"]
   email_attribute_name = "email"
-  header_attributes    = { groups = "Cf-Access-Groups" }`)
+  header_attributes = [
+    { attribute_name = "groups", header_name = "Cf-Access-Groups" },
+    { attribute_name = "groups", header_name = "X-Groups" },
+  ]`)
 
 	steps := []resource.TestStep{{Config: cfg}}
 	for _, form := range []string{"accounts", "short", "bare"} {
