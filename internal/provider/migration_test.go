@@ -79,14 +79,7 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
   ]
 }
 `
-			onlyReads := func(*terraform.State) error {
-				for route, n := range e.emu.RequestCounts() {
-					if n > 0 && !strings.HasPrefix(route, "GET ") {
-						return fmt.Errorf("the migration sent %d × %s; it must only read", n, route)
-					}
-				}
-				return nil
-			}
+			onlyReads := e.onlyReadsSince("the migration")
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{

@@ -46,18 +46,6 @@ func (e *testEnv) wantHeaders(want ...emulator.HeaderAttribute) resource.TestChe
 	}
 }
 
-// onlyReadsSince fails when the emulator answered anything but GETs since its counters were reset.
-func (e *testEnv) onlyReadsSince(step string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for route, n := range e.emu.RequestCounts() {
-			if n > 0 && !strings.HasPrefix(route, "GET ") {
-				return fmt.Errorf("%s sent %d × %s; it must only read", step, n, route)
-			}
-		}
-		return nil
-	}
-}
-
 // One SAML attribute sent as two headers (groups as Cf-Access-Groups and as a legacy header): an apply
 // writes both pairs, an import reads both back, a pair written twice is one pair, and removing one header
 // removes only that one.
