@@ -27,9 +27,9 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
   # "Optional configurations" of the guide.
   attributes           = ["email", "groups"]
   email_attribute_name = "email"
-  header_attributes = {
-    groups = "Cf-Access-Groups"
-  }
+  header_attributes = [
+    { attribute_name = "groups", header_name = "Cf-Access-Groups" },
+  ]
 }
 
 # "Synchronize users and groups" of the guide: turn SCIM on with the guide's options.

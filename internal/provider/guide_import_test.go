@@ -44,8 +44,8 @@ func newGuideRun(t *testing.T) *guideRun {
 }
 
 // seed fills the account as a dashboard user would have: JumpCloud made from the examples' metadata
-// (certificate pasted as bare base64) with SCIM on, Okta with header attributes, a Google Workspace login
-// method and a read-only SAML one, which the lists leave out.
+// (certificate pasted as bare base64) with SCIM on, Okta with header attributes (groups sent as two
+// headers), a Google Workspace login method and a read-only SAML one, which the lists leave out.
 func (g *guideRun) seed() {
 	t := g.t
 	xml, err := os.ReadFile(filepath.Join("..", "..", "examples", "guides", "import-every-login-method", "tidy", "JumpCloud-saml2-metadata.xml"))
@@ -66,7 +66,8 @@ func (g *guideRun) seed() {
 		{Name: "Okta", Type: "saml",
 			Config: emulator.Config{IssuerURL: "http://www.okta.com/exk7r0qrje5hFQlkk2p7",
 				SSOTargetURL: "https://example.okta.com/app/cloudflare/exk7r0qrje5hFQlkk2p7/sso/saml", IdPPublicCerts: []string{okta.PEM},
-				EmailAttributeName: "email", HeaderAttributes: []emulator.HeaderAttribute{{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}}}},
+				EmailAttributeName: "email", HeaderAttributes: []emulator.HeaderAttribute{
+					{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}, {AttributeName: "groups", HeaderName: "X-Groups"}}}},
 		{Name: "Google Workspace", Type: "google-apps", Config: emulator.Config{Other: map[string]any{"client_id": "abc", "apps_domain": "example.com"}}},
 		{Name: "Cloudflare Access (managed)", Type: "saml", ReadOnly: true,
 			Config: emulator.Config{IssuerURL: "x", SSOTargetURL: "https://idp.example.com/sso", IdPPublicCerts: []string{okta.PEM}}},
@@ -163,7 +164,7 @@ func TestGuideImportEveryLoginMethod(t *testing.T) {
 	gen := string(generated)
 	wantContains(t, gen, `resource "zerotrust_saml_login_method" "login_method_0"`, `resource "zerotrust_saml_login_method" "login_method_1"`,
 		`resource "zerotrust_scim_config" "scim_0"`, `id         = "`+docsLoginMethodID+`"`, `issuer_url             = "JumpCloud"`,
-		`identity_update_behavior = "reauth"`)
+		`identity_update_behavior = "reauth"`, `header_name = "Cf-Access-Groups"`, `header_name = "X-Groups"`)
 	if n := strings.Count(gen, "import {"); n != 3 {
 		t.Errorf("%d import blocks, want 3", n)
 	}

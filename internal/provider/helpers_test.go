@@ -19,6 +19,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
@@ -169,4 +171,16 @@ func (e *testEnv) onlyLoginMethod() emulator.IdP {
 		e.t.Fatalf("emulator holds %d login methods in the account, want 1", len(all))
 	}
 	return all[0]
+}
+
+// onlyReadsSince fails when the emulator answered anything but GETs since its counters were reset.
+func (e *testEnv) onlyReadsSince(step string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for route, n := range e.emu.RequestCounts() {
+			if n > 0 && !strings.HasPrefix(route, "GET ") {
+				return fmt.Errorf("%s sent %d × %s; it must only read", step, n, route)
+			}
+		}
+		return nil
+	}
 }

@@ -51,7 +51,8 @@ func newListFixture(t *testing.T) *listFixture {
 		IssuerURL: "http://www.okta.com/exk7r0qrje5hFQlkk2p7", SSOTargetURL: "https://example.okta.com/app/sso/saml",
 		IdPPublicCerts: []string{f.oktaCert.Base64}, // as pasted in the dashboard
 		Attributes:     []string{"email", "groups"}, EmailAttributeName: "email", SignRequest: &sign,
-		HeaderAttributes: []emulator.HeaderAttribute{{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}},
+		// One attribute as two headers: the current one and a legacy one.
+		HeaderAttributes: []emulator.HeaderAttribute{{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}, {AttributeName: "groups", HeaderName: "X-Groups"}},
 	}})
 	seed(account, emulator.IdP{Name: "GitHub", Type: "github", Config: emulator.Config{Other: map[string]any{"client_id": "gh"}}})
 	locked := saml("Managed by Cloudflare")
@@ -243,7 +244,7 @@ func TestLoginMethodList_resourceIsWhatAnImportReads(t *testing.T) {
 		"issuer_url": str("http://www.okta.com/exk7r0qrje5hFQlkk2p7"), "sso_target_url": str("https://example.okta.com/app/sso/saml"),
 		"idp_public_cert": str(f.oktaCert.PEM), "email_attribute_name": str("email"), "sign_request": boolean(true),
 		"allow_http": boolean(false), "metadata_xml": tftypes.NewValue(tftypes.String, nil), "zone_id": tftypes.NewValue(tftypes.String, nil),
-		"header_attributes": tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"groups": str("Cf-Access-Groups")}),
+		"header_attributes": headerPairsValue("groups", "Cf-Access-Groups", "groups", "X-Groups"),
 	} {
 		if !okta[attr].Equal(want) {
 			t.Errorf("the Okta result's %s is %s, want %s", attr, okta[attr], want)

@@ -31,6 +31,10 @@ func sampleValue(t tftypes.Type, leaf func(tftypes.Type) (tftypes.Value, bool)) 
 	case t.Is(tftypes.List{}):
 		e := t.(tftypes.List).ElementType
 		return tftypes.NewValue(t, []tftypes.Value{sampleValue(e, leaf), sampleValue(e, leaf)})
+	case t.Is(tftypes.Set{}):
+		// One element: two samples would be equal, and a set holds a value once.
+		e := t.(tftypes.Set).ElementType
+		return tftypes.NewValue(t, []tftypes.Value{sampleValue(e, leaf)})
 	case t.Is(tftypes.Map{}):
 		e := t.(tftypes.Map).ElementType
 		return tftypes.NewValue(t, map[string]tftypes.Value{"k": sampleValue(e, leaf)})

@@ -73,7 +73,10 @@ list "zerotrust_scim_config" "scim_on" {
 				querycheck.ExpectResourceKnownValues("zerotrust_saml_login_method.okta", byID(f.okta.ID), []querycheck.KnownValueCheck{
 					{Path: tfjsonpath.New("issuer_url"), KnownValue: knownvalue.StringExact("http://www.okta.com/exk7r0qrje5hFQlkk2p7")},
 					{Path: tfjsonpath.New("idp_public_cert"), KnownValue: knownvalue.StringExact(f.oktaCert.PEM)},
-					{Path: tfjsonpath.New("header_attributes"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{"groups": knownvalue.StringExact("Cf-Access-Groups")})},
+					{Path: tfjsonpath.New("header_attributes"), KnownValue: knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"attribute_name": knownvalue.StringExact("groups"), "header_name": knownvalue.StringExact("Cf-Access-Groups")}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"attribute_name": knownvalue.StringExact("groups"), "header_name": knownvalue.StringExact("X-Groups")}),
+					})},
 					{Path: tfjsonpath.New("metadata_xml"), KnownValue: knownvalue.Null()},
 					{Path: tfjsonpath.New("certificates").AtSliceIndex(0).AtMapKey("sha256_fingerprint"), KnownValue: knownvalue.StringExact(f.oktaCert.SHA256)},
 				}),

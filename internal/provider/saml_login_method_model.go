@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -29,7 +31,7 @@ type samlLoginMethodModel struct {
 	Attributes           types.List      `tfsdk:"attributes"`
 	EmailAttributeName   types.String    `tfsdk:"email_attribute_name"`
 	SignRequest          types.Bool      `tfsdk:"sign_request"`
-	HeaderAttributes     types.Map       `tfsdk:"header_attributes"`
+	HeaderAttributes     types.Set       `tfsdk:"header_attributes"`
 	RedirectURL          types.String    `tfsdk:"redirect_url"`
 	Certificates         types.List      `tfsdk:"certificates"`
 }
@@ -55,10 +57,8 @@ func (m samlLoginMethodModel) applyTo(ctx context.Context, cfg *client.IdentityP
 	diags.Append(m.Attributes.ElementsAs(ctx, &cfg.Attributes, false)...)
 	cfg.EmailAttributeName = m.EmailAttributeName.ValueString()
 
-	headers := map[string]string{}
-	diags.Append(m.HeaderAttributes.ElementsAs(ctx, &headers, false)...)
-	if !sameHeaders(cfg.HeaderAttributes, headers) {
-		cfg.HeaderAttributes = headerAttributes(headers)
+	if headers := headerPairs(m.HeaderAttributes); !sameHeaders(cfg.HeaderAttributes, headers) {
+		cfg.HeaderAttributes = headers
 	}
 
 	sign := m.SignRequest.ValueBool()
@@ -96,15 +96,9 @@ func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 	m.SignRequest = types.BoolValue(idp.Config.SignRequest != nil && *idp.Config.SignRequest)
 
 	if len(idp.Config.HeaderAttributes) == 0 && m.HeaderAttributes.IsNull() {
-		m.HeaderAttributes = types.MapNull(types.StringType)
+		m.HeaderAttributes = types.SetNull(headerAttributeType)
 	} else {
-		headers := make(map[string]string, len(idp.Config.HeaderAttributes))
-		for _, h := range idp.Config.HeaderAttributes {
-			headers[h.AttributeName] = h.HeaderName
-		}
-		mv, d := types.MapValueFrom(ctx, types.StringType, headers)
-		diags.Append(d...)
-		m.HeaderAttributes = mv
+		m.HeaderAttributes = headerSet(idp.Config.HeaderAttributes)
 	}
 	if m.AllowHTTP.IsNull() || m.AllowHTTP.IsUnknown() {
 		m.AllowHTTP = types.BoolValue(false)
@@ -160,30 +154,68 @@ func joinPEMs(texts []string) string {
 	return string(b)
 }
 
-func headerAttributes(headers map[string]string) []client.HeaderAttribute {
-	if len(headers) == 0 {
+// headerAttributeType is one element of header_attributes: a pair, as the API holds it. One attribute may
+// be sent as several headers, so the pair, not the attribute, is what identifies an element.
+var headerAttributeType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"attribute_name": types.StringType,
+	"header_name":    types.StringType,
+}}
+
+// headerPairs is what header_attributes asks the API to hold: its pairs, in a stable order (attribute,
+// then header), nil when there are none. Elements are read directly, not through ElementsAs, whose
+// reflection compiles a regular expression per struct field on every call (see workaround/model_codec.go).
+func headerPairs(set types.Set) []client.HeaderAttribute {
+	elems := set.Elements()
+	if len(elems) == 0 {
 		return nil
 	}
-	names := make([]string, 0, len(headers))
-	for name := range headers {
-		names = append(names, name)
+	out := make([]client.HeaderAttribute, 0, len(elems))
+	for _, e := range elems {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		attrs := obj.Attributes()
+		name, _ := attrs["attribute_name"].(types.String)
+		header, _ := attrs["header_name"].(types.String)
+		out = append(out, client.HeaderAttribute{AttributeName: name.ValueString(), HeaderName: header.ValueString()})
 	}
-	sort.Strings(names)
-	out := make([]client.HeaderAttribute, len(names))
-	for i, name := range names {
-		out[i] = client.HeaderAttribute{AttributeName: name, HeaderName: headers[name]}
-	}
+	slices.SortFunc(out, func(a, b client.HeaderAttribute) int {
+		return cmp.Or(cmp.Compare(a.AttributeName, b.AttributeName), cmp.Compare(a.HeaderName, b.HeaderName))
+	})
 	return out
 }
 
-func sameHeaders(current []client.HeaderAttribute, want map[string]string) bool {
-	if len(current) != len(want) {
-		return false
+// headerSet is header_attributes holding the API's pairs: every pair, each once.
+func headerSet(pairs []client.HeaderAttribute) types.Set {
+	seen := make(map[client.HeaderAttribute]bool, len(pairs))
+	elems := make([]attr.Value, 0, len(pairs))
+	for _, h := range pairs {
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		elems = append(elems, types.ObjectValueMust(headerAttributeType.AttrTypes, map[string]attr.Value{
+			"attribute_name": types.StringValue(h.AttributeName),
+			"header_name":    types.StringValue(h.HeaderName),
+		}))
 	}
+	return types.SetValueMust(headerAttributeType, elems)
+}
+
+// sameHeaders reports whether the API's pairs are the wanted ones, in any order and however often the
+// API repeats one.
+func sameHeaders(current, want []client.HeaderAttribute) bool {
+	have := make(map[client.HeaderAttribute]bool, len(current))
 	for _, h := range current {
-		if v, ok := want[h.AttributeName]; !ok || v != h.HeaderName {
+		have[h] = true
+	}
+	wanted := make(map[client.HeaderAttribute]bool, len(want))
+	for _, h := range want {
+		if !have[h] {
 			return false
 		}
+		wanted[h] = true
 	}
-	return true
+	return len(wanted) == len(have)
 }

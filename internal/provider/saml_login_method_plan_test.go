@@ -48,7 +48,7 @@ func newModel(metadataXML string) samlLoginMethodModel {
 		AllowHTTP: types.BoolValue(false), EntityID: types.StringNull(), SSOBinding: types.StringNull(),
 		MetadataSigningCerts: certBundleNull(), IssuerURL: types.StringUnknown(), SSOTargetURL: types.StringUnknown(),
 		IDPPublicCert: certBundleUnknown(), Attributes: types.ListNull(types.StringType), EmailAttributeName: types.StringNull(),
-		SignRequest: types.BoolValue(false), HeaderAttributes: types.MapNull(types.StringType), RedirectURL: types.StringUnknown(),
+		SignRequest: types.BoolValue(false), HeaderAttributes: types.SetNull(headerAttributeType), RedirectURL: types.StringUnknown(),
 		Certificates: types.ListUnknown(types.ObjectType{AttrTypes: certificateAttrTypes}),
 	}
 }

@@ -70,7 +70,7 @@ func TestSAMLLoginMethod_fromJumpCloudMetadata(t *testing.T) {
   attributes           = ["email", "groups"]
   email_attribute_name = "email"
   sign_request         = true
-  header_attributes    = { groups = "Cf-Access-Groups" }`),
+  header_attributes    = [{ attribute_name = "groups", header_name = "Cf-Access-Groups" }]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(loginMethodAddr, plancheck.ResourceActionUpdate)},
 				},

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -26,6 +25,7 @@ var (
 
 func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: samlLoginMethodSchemaVersion,
 		MarkdownDescription: "A Cloudflare Zero Trust **SAML login method** (an Access identity provider of type `saml`), " +
 			"built from your identity provider's SAML metadata (`metadata_xml` or `metadata_url`) or from explicit " +
 			"`issuer_url`, `sso_target_url` and `idp_public_cert`. Paste `redirect_url` into the IdP as its ACS URL. " +
@@ -114,12 +114,26 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "Sign the SAML authentication request with Cloudflare's key (dashboard: *Sign SAML authentication request*). Defaults to `false`.",
 			},
-			"header_attributes": schema.MapAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				MarkdownDescription: "SAML attributes to forward to the origin as HTTP request headers: a map of attribute " +
-					"name to header name (dashboard: *SAML header attributes*), for example `{ groups = \"Cf-Access-Groups\" }`.",
-				Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			"header_attributes": schema.SetNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "SAML attributes to forward to the origin as HTTP request headers (dashboard: *SAML header attributes*): " +
+					"a set of `{ attribute_name, header_name }` pairs, as the Cloudflare API and the official provider write them, for example " +
+					"`[{ attribute_name = \"groups\", header_name = \"Cf-Access-Groups\" }]`. One attribute may be sent as several headers " +
+					"(a pair each); the order does not matter, and a pair written twice is one pair.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"attribute_name": schema.StringAttribute{
+							Required:            true,
+							MarkdownDescription: "Name of the SAML attribute in the IdP's assertion, for example `groups`.",
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"header_name": schema.StringAttribute{
+							Required:            true,
+							MarkdownDescription: "Name of the HTTP request header the origin receives the attribute's value in, for example `Cf-Access-Groups`.",
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+					},
+				},
 			},
 			"certificates": schema.ListNestedAttribute{
 				Computed:            true,

@@ -37,11 +37,13 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
   # other line breaks are not a change.
   metadata_xml = file("${path.module}/JumpCloud-saml2-metadata.xml")
 
-  # The rest of the official resource's config block, attribute for attribute.
+  # The rest of the official resource's config block, attribute for attribute: header_attributes is
+  # copied as it is, the same list of pairs.
   attributes           = ["email", "groups"]
   email_attribute_name = "email"
   sign_request         = false
-  header_attributes = {
-    groups = "Cf-Access-Groups" # config.header_attributes = [{ attribute_name = "groups", header_name = "Cf-Access-Groups" }]
-  }
+  header_attributes = [
+    { attribute_name = "groups", header_name = "Cf-Access-Groups" },
+    { attribute_name = "groups", header_name = "X-Groups" }, # the header an older origin still reads
+  ]
 }

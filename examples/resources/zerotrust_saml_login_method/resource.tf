@@ -14,9 +14,12 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
 
   attributes           = ["email", "groups"]
   email_attribute_name = "email"
-  header_attributes = {
-    groups = "Cf-Access-Groups"
-  }
+  # Attributes forwarded to the origin as request headers: one pair per header, so an attribute can
+  # be sent as two headers (here the current one and the one an older application still reads).
+  header_attributes = [
+    { attribute_name = "groups", header_name = "Cf-Access-Groups" },
+    { attribute_name = "groups", header_name = "X-Groups" },
+  ]
 }
 
 # From the IdP's metadata URL, fetched at every plan: a certificate rotated at the IdP shows up as a
