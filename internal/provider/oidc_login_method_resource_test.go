@@ -23,12 +23,15 @@ import (
 
 const oidcAddr = "zerotrust_oidc_login_method.jumpcloud"
 
-func oidcConfig(e *testEnv, body string) string {
-	return e.provider() + `
-resource "zerotrust_oidc_login_method" "jumpcloud" {
-` + body + `
-}
-`
+func oidcConfig(e *testEnv, body string) string { return resourceConfig(e, oidcAddr, body) }
+
+// jumpCloudOIDC is a login method from issuer with the client secret as secretLines sets it.
+func jumpCloudOIDC(e *testEnv, issuer, secretLines string) string {
+	return oidcConfig(e, `
+  name      = "JumpCloud"
+  issuer    = "`+issuer+`"
+  client_id = "cf-access"
+`+secretLines)
 }
 
 // writeOnlySupported reports whether the suite's CLI sends write-only attributes (Terraform and
@@ -198,13 +201,7 @@ func TestOIDCLoginMethod_withoutFetching(t *testing.T) {
 func TestOIDCLoginMethod_discoveryRefusalsFailThePlan(t *testing.T) {
 	t.Parallel()
 	e, idp := newOIDCEnv(t)
-	fetched := func(b oidctest.Behavior) string {
-		return oidcConfig(e, `
-  name      = "JumpCloud"
-  issuer    = "`+idp.Issuer(b)+`"
-  client_id = "cf-access"
-`+secretHCL("s3cret", 1))
-	}
+	fetched := func(b oidctest.Behavior) string { return jumpCloudOIDC(e, idp.Issuer(b), secretHCL("s3cret", 1)) }
 	inline := func(b oidctest.Behavior) string {
 		return oidcConfig(e, `
   name           = "JumpCloud"
@@ -296,11 +293,7 @@ func TestOIDCLoginMethod_stateHoldsNoSecret(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: oidcConfig(e, `
-  name      = "JumpCloud"
-  issuer    = "`+idp.Issuer(oidctest.Good)+`"
-  client_id = "cf-access"
-`+secretHCL(secret, 1)),
+			Config: jumpCloudOIDC(e, idp.Issuer(oidctest.Good), secretHCL(secret, 1)),
 			Check: resource.ComposeTestCheckFunc(e.wantSecret(secret), func(s *terraform.State) error {
 				for k, v := range s.RootModule().Resources[oidcAddr].Primary.Attributes {
 					if strings.Contains(v, secret) {
@@ -324,12 +317,7 @@ func TestOIDCLoginMethod_writeOnlyOnAnOldCLI(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: oidcConfig(e, `
-  name                     = "JumpCloud"
-  issuer                   = "`+idp.Issuer(oidctest.Good)+`"
-  client_id                = "cf-access"
-  client_secret_wo         = "s3cret"
-  client_secret_wo_version = 1`),
+			Config:      jumpCloudOIDC(e, idp.Issuer(oidctest.Good), "  client_secret_wo = \"s3cret\"\n  client_secret_wo_version = 1"),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Write-Only Client Secret Not Supported by This CLI[\s\S]*Set\s+client_secret\s+instead`),
 		}},
