@@ -103,8 +103,9 @@ func (p *zeroTrustProvider) Metadata(_ context.Context, _ provider.MetadataReque
 
 func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages Cloudflare Zero Trust SAML login methods (Access identity providers of type `saml`) " +
-			"and their SCIM provisioning settings, built from your identity provider's SAML metadata.",
+		MarkdownDescription: "Manages Cloudflare Zero Trust SAML and OpenID Connect login methods (Access identity providers " +
+			"of type `saml` and `oidc`) and their SCIM provisioning settings, built from your identity provider's SAML metadata " +
+			"or OpenID Connect discovery document.",
 		Attributes: map[string]schema.Attribute{
 			"api_token": schema.StringAttribute{
 				Optional:  true,
