@@ -117,7 +117,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 			},
 			{
 				Config: cfg("JumpCloud OIDC", "automatic"),
-				Check: resource.ComposeTestCheckFunc(e.wantSecret("s3cret"), resource.TestMatchResourceAttr(oidcAddr, "name", regexp.MustCompile("^JumpCloud OIDC$"))),
+				Check:  resource.ComposeTestCheckFunc(e.wantSecret("s3cret"), resource.TestMatchResourceAttr(oidcAddr, "name", regexp.MustCompile("^JumpCloud OIDC$"))),
 			},
 		},
 	})
