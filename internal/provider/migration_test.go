@@ -83,7 +83,7 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
 				}
 				return nil
 			}
-			resource.UnitTest(t, resource.TestCase{
+			cliTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{
 					{

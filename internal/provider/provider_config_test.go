@@ -63,7 +63,7 @@ func TestProviderConfig_errorsAtPlanTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			cliTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{
 					Config:      loginMethodWith(e, tc.block),
@@ -81,7 +81,7 @@ func TestProviderConfig_conflictingEnvironment(t *testing.T) {
 	t.Setenv(envAPIToken, e.emu.WriteToken)
 	t.Setenv(envAPIKey, "some-key")
 	t.Setenv(envEmail, "user@example.com")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config:      loginMethodWith(e, `provider "zerotrust" {}`),
@@ -99,7 +99,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envAPIToken, e.emu.WriteToken)
 	t.Setenv(envBaseURL, e.emu.APIBaseURL())
 	t.Setenv(envAccountID, e.emu.AccountID)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
@@ -110,7 +110,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envEmail, emulator.TestAPIEmail)
 	t.Setenv(envBaseURL, e.emu.APIBaseURL())
 	t.Setenv(envAccountID, e.emu.AccountID)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
@@ -132,7 +132,7 @@ provider "zerotrust" {
   account_id = "` + e.emu.AccountID + `"
 }
 `
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: loginMethodWith(e, block),
@@ -152,7 +152,7 @@ func TestProviderConfig_readOnlyTokenCannotApply(t *testing.T) {
   base_url   = "` + e.emu.APIBaseURL() + `"
   account_id = "` + e.emu.AccountID + `"
 }`
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config:      loginMethodWith(e, block),

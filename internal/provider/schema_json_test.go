@@ -22,7 +22,7 @@ import (
 // 1.14+ everything, so the three tiers of `make test` together cover every section.
 func TestProviderSchemaJSONMatchesTheCLI(t *testing.T) {
 	t.Parallel()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	cli := needCLI(t)
 	cliConfig := devOverrides(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
