@@ -64,8 +64,8 @@ func main() {
 		fmt.Println(f)
 	}
 	if len(findings) > 0 {
-		fmt.Printf("exportcheck: %d exported names only tests use: remove each, move it into a _test.go file "+
-			"(export_test.go for external tests), or list it in scripts/exportcheck's allowed with the reason\n", len(findings))
+		fmt.Printf("exportcheck: %d finding(s). A name only tests use goes, moves into a _test.go file "+
+			"(export_test.go for external tests), or is listed in scripts/exportcheck's allowed with the reason.\n", len(findings))
 		os.Exit(1)
 	}
 }
