@@ -3,9 +3,9 @@
 # same whatever CLI the machine has (or none).
 #
 # tfplugindocs would export the schema with the `terraform` on PATH, but what a CLI exports depends on its
-# version: Terraform 1.5 leaves out provider functions, OpenTofu 1.11 list resources and resource
-# identities. So the schema comes from the provider itself: internal/cmd/providerschema asks its
-# GetProviderSchema and GetResourceIdentitySchemas and writes `terraform providers schema -json`'s format
+# version: Terraform 1.5 leaves out provider functions, OpenTofu 1.12 list resources. So the schema comes
+# from the provider itself: internal/cmd/providerschema asks its GetProviderSchema and
+# GetResourceIdentitySchemas and writes `terraform providers schema -json`'s format
 # under the address tfplugindocs looks up (registry.terraform.io/hashicorp/zerotrust), and it is handed
 # over with --providers-schema. The provider suite holds that output to each CLI's own export
 # (TestProviderSchemaJSONMatchesTheCLI).
