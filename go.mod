@@ -17,6 +17,7 @@ require (
 	github.com/scim2/filter-parser/v2 v2.3.1
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/sync v0.25.0
+	golang.org/x/tools v0.43.0
 )
 
 require (
@@ -68,7 +69,6 @@ require (
 	golang.org/x/net v0.52.0 // indirect
 	golang.org/x/sys v0.43.0 // indirect
 	golang.org/x/text v0.36.0 // indirect
-	golang.org/x/tools v0.43.0 // indirect
 	google.golang.org/appengine v1.6.8 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20251202230838-ff82c1b0f217 // indirect
 	google.golang.org/grpc v1.79.3 // indirect

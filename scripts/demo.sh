@@ -4,9 +4,14 @@
 # SCIM endpoint accepts the captured secret, then plan again and fail unless that plan is empty. Stops the
 # emulator it started, whatever happens.
 #
+# Everything goes under .demo, readable by this user only (umask 077): the state holds the SCIM secret and
+# the emulator's API token is in a file. They are removed when the demo ends, whatever happens: the
+# emulator they belong to is gone by then.
+#
 # The CLI: TERRAFORM=/path/to/cli when set; else the first terraform (1.5 or later) or tofu (1.6 or later) on
 # PATH; else Terraform 1.5.7, built once from the Go module proxy by scripts/install-tools.sh.
 set -euo pipefail
+umask 077
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=lib/cli.sh
@@ -54,11 +59,12 @@ go build -trimpath -o "$demo/bin/emulator" "$root/internal/cmd/emulator"
 echo "==> starting the Cloudflare API emulator"
 # The API token reaches the emulator in a file only this user can read and Terraform in its environment,
 # never on a command line, where any user could read it with ps.
-(umask 077 && printf '%s\n' "$token" >"$demo/api-token")
+printf '%s\n' "$token" >"$demo/api-token"
 "$demo/bin/emulator" -listen 127.0.0.1:0 -token-file "$demo/api-token" -account "$account_id" \
   -url-file "$demo/emulator.url" >"$demo/emulator.log" 2>&1 &
 emulator_pid=$!
-trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
+trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true
+  rm -f "$demo/work/terraform.tfstate" "$demo/work/terraform.tfstate.backup" "$demo/api-token" "$demo/scim-auth-header"' EXIT
 for _ in $(seq 1 100); do
   [ -s "$demo/emulator.url" ] && break
   kill -0 "$emulator_pid" 2>/dev/null || { cat "$demo/emulator.log"; echo "emulator did not start" >&2; exit 1; }
@@ -93,7 +99,7 @@ tf output -no-color
 echo "==> SCIM: the endpoint and the captured secret work (as JumpCloud would use them)"
 scim_base_url="$(tf output -raw scim_base_url)"
 # The secret goes to curl in a header file only this user can read, never on a command line.
-(umask 077 && printf 'Authorization: Bearer %s\n' "$(tf output -raw scim_secret)" >"$demo/scim-auth-header")
+printf 'Authorization: Bearer %s\n' "$(tf output -raw scim_secret)" >"$demo/scim-auth-header"
 scim_status="$(curl -sS -o /dev/null -w '%{http_code}' -H @"$demo/scim-auth-header" \
   -H 'Accept: application/scim+json' "$scim_base_url/Users")"
 rm -f "$demo/scim-auth-header"

@@ -3,9 +3,9 @@
 # same whatever CLI the machine has (or none).
 #
 # tfplugindocs would export the schema with the `terraform` on PATH, but what a CLI exports depends on its
-# version: Terraform 1.5 leaves out provider functions, OpenTofu 1.11 list resources and resource
-# identities. So the schema comes from the provider itself: internal/cmd/providerschema asks its
-# GetProviderSchema and GetResourceIdentitySchemas and writes `terraform providers schema -json`'s format
+# version: Terraform 1.5 leaves out provider functions, OpenTofu 1.12 list resources. So the schema comes
+# from the provider itself: internal/cmd/providerschema asks its GetProviderSchema and
+# GetResourceIdentitySchemas and writes `terraform providers schema -json`'s format
 # under the address tfplugindocs looks up (registry.terraform.io/hashicorp/zerotrust), and it is handed
 # over with --providers-schema. The provider suite holds that output to each CLI's own export
 # (TestProviderSchemaJSONMatchesTheCLI).
@@ -15,17 +15,19 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
 cd "$root"
 
-# Inside the tree because tfplugindocs resolves --website-source-dir relative to the provider directory.
+# Inside the tree because tfplugindocs resolves --rendered-website-dir relative to the provider directory.
 build=".docs-build"
 rm -rf "$build"
 trap 'rm -rf "$root/$build"' EXIT
 mkdir -p "$build"
 go run ./internal/cmd/providerschema >"$build/schema.json"
 
-go run ./scripts/docstemplates -schema "$build/schema.json" -in templates -out "$build/templates"
-
+# Rendered beside docs/ and moved in only when every page rendered: a template whose resource the provider
+# does not have (yet) fails the run, naming it, and leaves docs/ as it was.
 "$tfplugindocs" generate \
   --provider-name zerotrust \
   --rendered-provider-name "Zero Trust SAML" \
   --providers-schema "$build/schema.json" \
-  --website-source-dir "$build/templates"
+  --rendered-website-dir "$build/docs"
+rm -rf docs
+mv "$build/docs" docs

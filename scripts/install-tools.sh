@@ -6,7 +6,7 @@
 set -euo pipefail
 
 TERRAFORM_VERSION="${TERRAFORM_VERSION:-1.5.7}"
-OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.11.3}"
+OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.12.6}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=lib/cli.sh
 . "$root/scripts/lib/cli.sh"

@@ -250,12 +250,6 @@ func IsRateLimited(err error) bool {
 	return ok && e.StatusCode == http.StatusTooManyRequests
 }
 
-// IsServerError reports whether err is an API 5xx.
-func IsServerError(err error) bool {
-	e, ok := asAPIError(err)
-	return ok && e.StatusCode >= 500
-}
-
 // OutcomeUnknownError is returned by a POST whose outcome is unknown. It
 // matches both ErrOutcomeUnknown and its Cause with errors.Is/As.
 type OutcomeUnknownError struct {

@@ -79,7 +79,7 @@ func TestServerErrorWithAnAuthCodeIsAServerError(t *testing.T) {
 func TestErrorFromABodyThatIsNotTheEnvelope(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
-		io.WriteString(w, "<html>502 Bad Gateway from the proxy</html>")
+		_, _ = io.WriteString(w, "<html>502 Bad Gateway from the proxy</html>")
 	})
 	c, _ := newTestClient(t, api.URL, func(c *Config) { c.MaxRetries = -1 })
 	_, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
@@ -96,7 +96,7 @@ func TestSuccessStatusWithAnUnusableBody(t *testing.T) {
 		"no result":     `{"success":true,"errors":[],"messages":[]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) })
 			c, _ := newTestClient(t, api.URL)
 			_, err := c.GetIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID)
 			var apiErr *APIError

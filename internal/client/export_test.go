@@ -1,9 +1,31 @@
 package client
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
 
 // Test helpers for the external tests (package client_test).
 var (
 	NewHandlerTransport = func(h http.Handler) http.RoundTripper { return handlerTransport{h} }
 	MaxInWindow         = maxInWindow
 )
+
+// IsServerError reports whether err is an API 5xx.
+func IsServerError(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode >= 500
+}
+
+// testPerPage is the page size ListAllIdentityProviders asks for when opts.PerPage is zero.
+const testPerPage = 100
+
+// ListAllIdentityProviders returns every identity provider of the scope, starting at opts.Page (default 1)
+// with opts.PerPage (default testPerPage): the pages of IdentityProviderPages, which the provider's
+// store walks itself.
+func (c *Client) ListAllIdentityProviders(ctx context.Context, scope Scope, opts ListOptions) ([]IdentityProvider, error) {
+	if opts.PerPage <= 0 {
+		opts.PerPage = testPerPage
+	}
+	return c.IdentityProviderPages(ctx, scope, opts).all()
+}

@@ -10,13 +10,8 @@ import (
 	"strconv"
 )
 
-const (
-	// DefaultPerPage is the page size ListAllIdentityProviders asks for
-	// when ListOptions.PerPage is zero (the API's maximum is 1000).
-	DefaultPerPage = 100
-	// MaxPages stops a listing from a server that never ends.
-	MaxPages = 1000
-)
+// MaxPages stops a listing from a server that never ends.
+const MaxPages = 1000
 
 const (
 	createUnknownAdvice  = "The identity provider may have been created: list the identity providers and look for it by name before trying again, or a retry may create a duplicate."
@@ -56,16 +51,6 @@ func callPage[T any](ctx context.Context, c *Client, path string, q url.Values) 
 		ri = *info
 	}
 	return items, ri, nil
-}
-
-// ListAllIdentityProviders returns every identity provider of the scope,
-// starting at opts.Page (default 1) with opts.PerPage (default
-// DefaultPerPage). Where the list ends is the rule of Pages.
-func (c *Client) ListAllIdentityProviders(ctx context.Context, scope Scope, opts ListOptions) ([]IdentityProvider, error) {
-	if opts.PerPage <= 0 {
-		opts.PerPage = DefaultPerPage
-	}
-	return c.IdentityProviderPages(ctx, scope, opts).all()
 }
 
 // GetIdentityProvider returns one identity provider. A missing one is an

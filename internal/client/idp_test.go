@@ -132,7 +132,7 @@ func TestListAllIdentityProvidersFollowsPages(t *testing.T) {
 
 func TestListAcceptsANullResultAsAnEmptyPage(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":null}`)
+		_, _ = io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":null}`)
 	})
 	c, _ := newTestClient(t, api.URL)
 	all, err := c.ListAllIdentityProviders(context.Background(), AccountScope(testAccount), ListOptions{})
@@ -147,7 +147,7 @@ func TestGetIdentityProvider(t *testing.T) {
 			t.Errorf("%s %s", r.Method, r.URL.Path)
 		}
 		// Unknown envelope keys are ignored.
-		io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":`+mustJSON(t, storedIdP(redacted34))+`,"extra_key":{"a":1}}`)
+		_, _ = io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":`+mustJSON(t, storedIdP(redacted34))+`,"extra_key":{"a":1}}`)
 	})
 	c, _ := newTestClient(t, api.URL)
 	p, err := c.GetIdentityProvider(context.Background(), ZoneScope(testZone), testIdPID)
@@ -302,10 +302,10 @@ func TestListSCIMUsersFiltersAndPages(t *testing.T) {
 func TestListSCIMUsersDecodesTheSCIMShape(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") != "1" {
-			io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":[]}`)
+			_, _ = io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":[]}`)
 			return
 		}
-		io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":[{"id":"bd97ef8d","active":true,"displayName":"John Smith",
+		_, _ = io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":[{"id":"bd97ef8d","active":true,"displayName":"John Smith",
 		"emails":[{"primary":true,"type":"work","value":"john.smith@example.com"}],"externalId":"john_smith",
 		"meta":{"created":"2025-01-01T00:00:00Z","lastModified":"2025-01-02T00:00:00Z"},"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]}]}`)
 	})

@@ -28,15 +28,15 @@ func TestRedactJSONSecrets(t *testing.T) {
 // modes, is logged; no log line holds a credential or the secret.
 func TestDebugLogsAreRedacted(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost:
+		switch r.Method {
+		case http.MethodPost:
 			writeResult(w, 201, storedIdP(testSecret), nil)
-		case r.Method == http.MethodPut:
+		case http.MethodPut:
 			// An error that echoes what it got, credentials included.
 			writeAPIError(w, 400, CodeInvalidRequest, "bad request from "+r.Header.Get("Authorization")+r.Header.Get("X-Auth-Key")+r.Header.Get("X-Auth-Email"))
 		default:
 			w.WriteHeader(500)
-			io.WriteString(w, `upstream said {"secret":"`+testSecret+`"} auth=`+r.Header.Get("Authorization")+r.Header.Get("X-Auth-Key")+r.Header.Get("X-Auth-Email"))
+			_, _ = io.WriteString(w, `upstream said {"secret":"`+testSecret+`"} auth=`+r.Header.Get("Authorization")+r.Header.Get("X-Auth-Key")+r.Header.Get("X-Auth-Email"))
 		}
 	})
 	for _, auth := range []func(*Config){

@@ -173,7 +173,7 @@ type ResultInfo struct {
 // ListOptions selects one page of identity providers.
 type ListOptions struct {
 	Page        int   // 1-based; 0 means 1
-	PerPage     int   // 0 means the server's default (ListAll: DefaultPerPage)
+	PerPage     int   // 0 means the server's default
 	SCIMEnabled *bool // non-nil: send scim_enabled=true|false
 }
 

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// ControlPrefix is where the test controls live when Options.Controls is set.
+// controlPrefix is where the test controls live when Options.Controls is set.
 // They are not part of Cloudflare's API and no real client would call them.
 //
 //	GET    /__emulator/state                          the whole State
@@ -34,10 +34,10 @@ import (
 // its port (against DNS rebinding), and every request but GET and HEAD must
 // say Content-Type: application/json, which a cross-origin page cannot send
 // without a CORS preflight the emulator never grants.
-const ControlPrefix = "/__emulator/"
+const controlPrefix = "/__emulator"
 
 func (s *Server) controlRoutes() {
-	p := "/__emulator"
+	p := controlPrefix
 	handle := func(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, guardControl(h)) }
 	handle("GET "+p+"/state", func(w http.ResponseWriter, r *http.Request) {
 		controlJSON(w, http.StatusOK, s.Snapshot())
@@ -227,7 +227,7 @@ func mergePatch(doc any, patch any) any {
 	return dm
 }
 
-// guardControl refuses a control request a web page could have made (see ControlPrefix).
+// guardControl refuses a control request a web page could have made (see controlPrefix).
 func guardControl(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := checkControlHost(r); err != nil {

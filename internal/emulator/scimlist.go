@@ -95,10 +95,9 @@ func renderSCIMGroup(r *SCIMResource) wireSCIMGroup {
 
 // scimListQuery is the parsed filter of /scim/users or /scim/groups.
 type scimListQuery struct {
-	page, perPage            int
-	cfIDs, idpIDs            []string
-	username, email, name    string
-	hasIDFilter, hasAttrName bool
+	page, perPage         int
+	cfIDs, idpIDs         []string
+	username, email, name string
 }
 
 func parseSCIMListQuery(r *http.Request, users bool) (scimListQuery, *apiError) {

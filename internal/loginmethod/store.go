@@ -54,9 +54,6 @@ func New(api *client.Client, opts Options) *Store {
 	return s
 }
 
-// ReadsByList reports whether Get reads from one list per scope.
-func (s *Store) ReadsByList() bool { return s.byList }
-
 // createAttempts bounds how often a create whose outcome was unknown, and which turned out not to have
 // happened, is sent again. Each unknown outcome costs a list; five attempts make a create fail only when
 // five in a row are lost, which at a 10 % fault rate happens once in 100,000 creates.

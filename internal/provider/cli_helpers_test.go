@@ -32,11 +32,10 @@ const requiredProvidersTF = `terraform {
 }
 `
 
-// providerBuild is the provider binary, built once per suite run by the first test that needs it and
-// removed by TestMain.
+// providerBuild is the provider binary, built once per suite run into suiteDir by the first test that
+// needs it.
 var providerBuild struct {
 	once      sync.Once
-	dir       string // holds plugins/ and cli.tfrc
 	cliConfig string
 	err       error
 }
@@ -46,33 +45,22 @@ var providerBuild struct {
 func devOverrides(t *testing.T) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
-		providerBuild.dir, providerBuild.err = os.MkdirTemp("", "zerotrust-provider-build-")
-		if providerBuild.err != nil {
-			return
-		}
 		root, err := filepath.Abs(filepath.Join("..", ".."))
 		if err != nil {
 			providerBuild.err = err
 			return
 		}
-		pluginDir := filepath.Join(providerBuild.dir, "plugins")
+		pluginDir := filepath.Join(suiteDir, "plugins")
 		if providerBuild.err = buildProvider(root, pluginDir); providerBuild.err != nil {
 			return
 		}
-		providerBuild.cliConfig = filepath.Join(providerBuild.dir, "cli.tfrc")
+		providerBuild.cliConfig = filepath.Join(suiteDir, "cli.tfrc")
 		providerBuild.err = writeDevOverrides(providerBuild.cliConfig, pluginDir)
 	})
 	if providerBuild.err != nil {
 		t.Fatalf("building the provider for the CLI: %v", providerBuild.err)
 	}
 	return providerBuild.cliConfig
-}
-
-// removeProviderBuild deletes what devOverrides built; TestMain calls it after the tests.
-func removeProviderBuild() {
-	if providerBuild.dir != "" {
-		os.RemoveAll(providerBuild.dir)
-	}
 }
 
 // buildProvider compiles the provider under test into dir, the way a release names it.
@@ -86,7 +74,7 @@ func buildProvider(root, dir string) error {
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, name), ".")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
+		return fmt.Errorf("go build: %w\n%s", err, out)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ import (
 // directory's other .tf files, since a resource may have only one import block.
 func TestExamples(t *testing.T) {
 	t.Parallel()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	cli := needCLI(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

@@ -192,7 +192,7 @@ func TestFaultDrill(t *testing.T) {
 			t.Logf("fault drill N=%d: %5d %s", n, counts[k], k)
 		}
 	})
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{PreConfig: faults(8), Config: created.config(e), Check: created.check(e)},

@@ -38,10 +38,11 @@ type guideRun struct {
 
 func newGuideRun(t *testing.T) *guideRun {
 	t.Helper()
+	cli := needCLI(t)
 	if !cliAtLeast(testCLI, "Terraform", 1, 14) {
 		t.Skipf("the guide runs `terraform query`, which needs Terraform 1.14 (this is %s); `make test-terraform-latest` runs it", testCLI)
 	}
-	g := &guideRun{t: t, cli: os.Getenv("TF_ACC_TERRAFORM_PATH"), cliConfig: devOverrides(t), dir: t.TempDir()}
+	g := &guideRun{t: t, cli: cli, cliConfig: devOverrides(t), dir: t.TempDir()}
 	g.emu = emulator.NewTestServer(t, emulator.Options{Accounts: []string{docsAccountID}})
 	g.seed()
 	return g

@@ -50,7 +50,7 @@ func TestIdentity_setOnCreateKeptOnUpdateImportable(t *testing.T) {
 				sameSCIMID.AddStateValue(scimConfigAddr, tfjsonpath.New("id"))),
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
@@ -68,7 +68,7 @@ func TestIdentity_zone(t *testing.T) {
 	e := newTestEnv(t)
 	cert := validCert(t)
 	cfg := zoneConfig(e, cert, "")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
@@ -97,7 +97,7 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
 	importBlock := func(identity string) string {
 		return "\nimport {\n  to = " + loginMethodAddr + "\n  identity = {\n" + identity + "\n  }\n}\n"
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{

@@ -83,7 +83,7 @@ func TestLoginMethodCreate_lostResponseIsAdopted(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cfg := explicitLoginMethod(e, validCert(t), `["email"]`)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -116,7 +116,7 @@ func TestLoginMethodCreate_serverErrorAfterTheWriteIsAdopted(t *testing.T) {
 		next.ServeHTTP(w, r)
 	})
 	cfg := explicitLoginMethod(e, validCert(t), `["email"]`)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: checkOneLoginMethod(e, 1)},
@@ -138,7 +138,7 @@ func TestLoginMethodCreate_droppedBeforeTheWriteIsSentAgain(t *testing.T) {
 		next.ServeHTTP(w, r)
 	})
 	cfg := explicitLoginMethod(e, validCert(t), `["email"]`)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -170,7 +170,7 @@ func TestLoginMethodCreate_failedApplyLeavesNoOrphan(t *testing.T) {
 		next.ServeHTTP(w, r)
 	})
 	cfg := explicitLoginMethod(e, validCert(t), `["email"]`)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, ExpectError: regexp.MustCompile(`Unable to Create Login Method`)},
@@ -204,7 +204,7 @@ func TestLoginMethodUpdate_ambiguousUpdateIsReRead(t *testing.T) {
 		next.ServeHTTP(w, r)
 	})
 	cert := validCert(t)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: explicitLoginMethod(e, cert, `["email"]`)},
@@ -246,7 +246,7 @@ func TestLoginMethodUpdate_failedUpdateKeepsStateMatchingServer(t *testing.T) {
 		next.ServeHTTP(w, r)
 	})
 	cert := validCert(t)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: explicitLoginMethod(e, cert, `["email"]`)},

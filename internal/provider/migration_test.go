@@ -80,7 +80,7 @@ resource "zerotrust_saml_login_method" "jumpcloud" {
 }
 `
 			onlyReads := e.onlyReadsSince("the migration")
-			resource.UnitTest(t, resource.TestCase{
+			cliTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{
 					{

@@ -65,7 +65,7 @@ func TestProviderConfig_errorsAtPlanTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			cliTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{
 					Config:      loginMethodWith(e, tc.block),
@@ -83,7 +83,7 @@ func TestProviderConfig_conflictingEnvironment(t *testing.T) {
 	t.Setenv(envAPIToken, e.emu.WriteToken)
 	t.Setenv(envAPIKey, "some-key")
 	t.Setenv(envEmail, "user@example.com")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config:      loginMethodWith(e, `provider "zerotrust" {}`),
@@ -101,7 +101,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envAPIToken, e.emu.WriteToken)
 	t.Setenv(envBaseURL, e.emu.APIBaseURL())
 	t.Setenv(envAccountID, e.emu.AccountID)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
@@ -112,7 +112,7 @@ func TestProviderConfig_environmentFallbacks(t *testing.T) {
 	t.Setenv(envEmail, emulator.TestAPIEmail)
 	t.Setenv(envBaseURL, e.emu.APIBaseURL())
 	t.Setenv(envAccountID, e.emu.AccountID)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps:                    []resource.TestStep{{Config: loginMethodWith(e, `provider "zerotrust" {}`)}},
 	})
@@ -134,7 +134,7 @@ provider "zerotrust" {
   account_id = "` + e.emu.AccountID + `"
 }
 `
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: loginMethodWith(e, block),
@@ -199,7 +199,7 @@ func TestProviderConfig_refusedCredentialsSayWhy(t *testing.T) {
 				"for reading too: the key or its e-mail is wrong")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			cliTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps:                    []resource.TestStep{{Config: loginMethodWith(e, block(tc.credential)), ExpectError: tc.want}},
 			})
@@ -210,7 +210,7 @@ func TestProviderConfig_refusedCredentialsSayWhy(t *testing.T) {
 	cfg := func(credential, name string) string {
 		return strings.Replace(loginMethodWith(e, block(credential)), `"JumpCloud"`, `"`+name+`"`, 1)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg(token(e.emu.WriteToken), "before")},

@@ -74,7 +74,7 @@ func TestSAMLLoginMethod_oneAttributeAsTwoHeaders(t *testing.T) {
 	groupsLegacy := emulator.HeaderAttribute{AttributeName: "groups", HeaderName: "X-Groups"}
 	emailHeader := emulator.HeaderAttribute{AttributeName: "email", HeaderName: "Cf-Access-Email"}
 
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -148,7 +148,7 @@ func TestSAMLLoginMethod_importKeepsEveryHeaderOfAnAttribute(t *testing.T) {
     { attribute_name = "groups", header_name = "X-Groups" },
   ]`)
 	renamed := strings.Replace(cfg, `name              = "Okta"`, `name              = "Okta SSO"`, 1)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -193,7 +193,7 @@ func TestSAMLLoginMethod_headerAttributesNeedNames(t *testing.T) {
 		"attribute_name": `{ attribute_name = "", header_name = "Cf-Access-Groups" }`,
 		"header_name":    `{ attribute_name = "groups", header_name = "" }`,
 	} {
-		resource.UnitTest(t, resource.TestCase{
+		cliTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: e.factories(),
 			Steps: []resource.TestStep{{
 				Config: loginMethodConfig(e, `

@@ -58,7 +58,7 @@ func TestSAMLLoginMethod_importEveryIDForm(t *testing.T) {
 			ImportStateVerify: true,
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	cliTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 }
 
 // Terraform 1.5.7 crashes in `plan -generate-config-out` on any schema with nested attributes
@@ -67,7 +67,7 @@ func TestSAMLLoginMethod_importBlockGeneratesConfigThatPlansClean(t *testing.T) 
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_6_0)},
 		Steps: []resource.TestStep{
@@ -107,7 +107,7 @@ func TestSAMLLoginMethod_importThenAddMatchingMetadata(t *testing.T) {
   name         = "JumpCloud"
   metadata_xml = `+hclString(md))
 
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -141,7 +141,7 @@ func TestSAMLLoginMethod_importRefusesWhatItMustNotManage(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := explicitConfig(e, "Okta", cert.PEM)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, ResourceName: loginMethodAddr, ImportState: true, ImportStateId: oidc.ID, ExpectError: regexp.MustCompile(`type\s+"oidc"`)},

@@ -52,7 +52,7 @@ func TestSAMLLoginMethod_driftFromTheDashboard(t *testing.T) {
 			}
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg},
@@ -109,7 +109,7 @@ func TestSAMLLoginMethod_metadataURLPicksUpRotation(t *testing.T) {
   name         = "JumpCloud"
   metadata_url = "`+idp.URL+`/saml2/metadata"`+allowHTTP)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: withURL(""), ExpectError: regexp.MustCompile(`plain\s+http`)},
@@ -172,7 +172,7 @@ func TestSAMLLoginMethod_badMetadataFailsAtPlanTime(t *testing.T) {
 		PlanOnly:    true,
 		ExpectError: regexp.MustCompile(`Missing\s+IdP\s+Setting`),
 	})
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	cliTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 	if n := len(e.emu.List(e.emu.AccountScope())); n != 0 {
 		t.Fatalf("%d login methods were created from bad metadata", n)
 	}
@@ -192,7 +192,7 @@ func TestSAMLLoginMethod_notMetadataFailsAtPlanTime(t *testing.T) {
 	// panic stands for any failure inside the parser.
 	e.now = func() time.Time { panic("a test clock that fails") }
 	signer := metadataCorpus(t, "real/signers/azuread-tenant-signed-bom.signer.pem")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -245,7 +245,7 @@ func TestSAMLLoginMethod_pinnedMetadataSignature(t *testing.T) {
   metadata_xml           = file(`+hclString(file)+`)
   metadata_signing_certs = file(`+hclString(signer)+`)`)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: withFile(metadataCorpus(t, "hostile/xsw-tampered-location.xml")), PlanOnly: true,
@@ -271,7 +271,7 @@ func TestSAMLLoginMethod_unknownMetadataStaysUnknown(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	md := jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", validCert(t))
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: e.provider() + `
@@ -304,7 +304,7 @@ func TestSAMLLoginMethod_zoneScope(t *testing.T) {
   issuer_url      = "https://idp.example.com/metadata"
   sso_target_url  = "https://idp.example.com/sso"
   idp_public_cert = `+hclString(validCert(t).PEM))
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{

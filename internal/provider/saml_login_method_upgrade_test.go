@@ -175,7 +175,8 @@ resource "zerotrust_saml_login_method" "okta" {
 			t.Fatal(err)
 		}
 	}
-	cli, cliConfig := os.Getenv("TF_ACC_TERRAFORM_PATH"), devOverrides(t)
+	cli := needCLI(t)
+	cliConfig := devOverrides(t)
 	for _, args := range [][]string{{"plan", "-refresh=false"}, {"plan"}} {
 		out, err := runCLIErr(cli, cliConfig, dir, nil, append(args, "-detailed-exitcode", "-no-color", "-input=false")...)
 		if err != nil {

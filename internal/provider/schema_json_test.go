@@ -18,11 +18,11 @@ import (
 // The docs are generated from the schema JSON internal/cmd/providerschema writes from the provider's own
 // GetProviderSchema, not from a CLI's export. This holds it to what the suite's CLI exports with
 // `providers schema -json`: every section the CLI writes must be the same, key for key. Each CLI writes
-// what it knows: Terraform 1.5 no functions, OpenTofu 1.11 no list resources or identities, Terraform
+// what it knows: Terraform 1.5 no functions, OpenTofu 1.12 no list resources, Terraform
 // 1.14+ everything, so the three tiers of `make test` together cover every section.
 func TestProviderSchemaJSONMatchesTheCLI(t *testing.T) {
 	t.Parallel()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	cli := needCLI(t)
 	cliConfig := devOverrides(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(requiredProvidersTF), 0o600); err != nil {

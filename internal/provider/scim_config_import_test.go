@@ -34,7 +34,7 @@ func TestSCIMConfig_importEveryIDForm(t *testing.T) {
 			ImportStateVerifyIgnore: []string{"secret"},
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	cliTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 }
 
 func TestSCIMConfig_zoneScopedImport(t *testing.T) {
@@ -42,7 +42,7 @@ func TestSCIMConfig_zoneScopedImport(t *testing.T) {
 	e := newTestEnv(t)
 	cert := validCert(t)
 	cfg := zoneConfig(e, cert, `  user_deprovision = true`)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -88,7 +88,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 }
 `
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{

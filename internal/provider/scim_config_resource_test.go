@@ -44,7 +44,7 @@ func TestSCIMConfig_eachOptionCombination(t *testing.T) {
 	}}
 	withUpdate := func(s resource.TestStep) resource.TestStep { s.ConfigPlanChecks = update; return s }
 
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -117,7 +117,7 @@ data "zerotrust_scim_groups" "engineering" {
 	var aliceID, groupID string
 	sameSecret := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -292,7 +292,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 		plancheck.ExpectResourceAction(loginMethodAddr, plancheck.ResourceActionUpdate),
 		plancheck.ExpectResourceAction(scimConfigAddr, plancheck.ResourceActionUpdate),
 	}}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -335,7 +335,7 @@ func TestSCIMConfig_destroyLeavesTheLoginMethod(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: scimTestConfig(e, cert, "JumpCloud", "  user_deprovision = true")},
@@ -374,7 +374,7 @@ func TestSCIMConfig_driftFromTheDashboard(t *testing.T) {
 	want := emulator.SCIMConfig{Enabled: true, UserDeprovision: true, IdentityUpdateBehavior: "reauth"}
 	sameSecret := statecheck.CompareValue(compare.ValuesSame())
 	var original string
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -450,7 +450,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 		}
 		return nil
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -494,7 +494,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 }
 `
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{

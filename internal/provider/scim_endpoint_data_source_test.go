@@ -36,7 +36,7 @@ data "zerotrust_scim_endpoint" "no_scim" {
 }
 `
 	endpoint := tfjsonpath.New("scim_base_url")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: scimTestConfig(e, cert, "JumpCloud", body)},
@@ -77,7 +77,7 @@ data "zerotrust_scim_endpoint" "x" {
 }
 `
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: lookup("name", "Twin"), ExpectError: regexp.MustCompile(`(?s)Ambiguous.*2\s+SAML\s+login\s+methods.*login_method_id`)},

@@ -52,7 +52,7 @@ data "zerotrust_scim_users" %q {
 `, name, idp.ID, filter)
 	}
 	users := tfjsonpath.New("users")
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -119,7 +119,7 @@ data "zerotrust_scim_groups" %q {
 }
 `, name, idp.ID, filter)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{

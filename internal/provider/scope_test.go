@@ -74,16 +74,25 @@ func TestConfigureFromEnvironmentMasksSecrets(t *testing.T) {
 		APIToken: types.StringNull(), APIKey: types.StringNull(), Email: types.StringNull(), AccountID: types.StringNull(),
 		BaseURL: types.StringNull(), CertExpiryWarningDays: types.Int64Value(7), RateLimit: types.Int64Value(0), RefreshByList: types.BoolValue(false),
 	}
-	env := map[string]string{envAPIToken: "tok-from-env", envAccountID: "0123456789abcdef0123456789abcdef", envBaseURL: "http://127.0.0.1:1/client/v4"}
+	emu := emulator.NewTestServer(t, emulator.Options{})
+	env := map[string]string{envAPIToken: emu.WriteToken, envAccountID: emu.AccountID, envBaseURL: emu.APIBaseURL()}
 	d := configure(context.Background(), cfg, func(k string) string { return env[k] }, "test", &diags)
 	if diags.HasError() || d == nil || d.client == nil {
 		t.Fatalf("configure: %v", diags)
 	}
-	if d.accountID != "0123456789abcdef0123456789abcdef" || d.store.ReadsByList() || d.certExpiryWarning.Hours() != 7*24 {
+	if d.accountID != emu.AccountID || d.certExpiryWarning.Hours() != 7*24 {
 		t.Fatalf("configure = %+v", d)
 	}
-	if len(d.secrets) != 1 || d.secrets[0] != "tok-from-env" {
+	if len(d.secrets) != 1 || d.secrets[0] != emu.WriteToken {
 		t.Fatalf("log masks = %q, want the token only", d.secrets)
+	}
+	// refresh_by_list = false reached the store: a read is one GET of the login method, never a list.
+	if _, err := d.store.Get(context.Background(), client.AccountScope(emu.AccountID), "missing"); !client.IsNotFound(err) {
+		t.Fatalf("Get of a missing login method: %v", err)
+	}
+	const list, get = "GET /accounts/{account_id}/access/identity_providers", "GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}"
+	if counts := emu.RequestCounts(); counts[list] != 0 || counts[get] != 1 {
+		t.Fatalf("requests = %v, want one GET of the login method and no list", counts)
 	}
 }
 

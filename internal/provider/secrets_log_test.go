@@ -106,7 +106,7 @@ output "scim_secret" {
 		return nil
 	}
 	var stepErrors []string
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		ErrorCheck: func(err error) error {
 			stepErrors = append(stepErrors, err.Error())

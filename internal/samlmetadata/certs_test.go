@@ -88,10 +88,6 @@ func TestExpiry(t *testing.T) {
 	if got := ExpiringWithin(certs, now, 400*24*time.Hour); len(got) != 2 {
 		t.Errorf("ExpiringWithin 400d = %v", got)
 	}
-	var md Metadata
-	if md.Expired(now) {
-		t.Errorf("no validUntil cannot be expired")
-	}
 }
 
 // TestExpiredCertificatesAreFacts: an expired IdP certificate is reported,

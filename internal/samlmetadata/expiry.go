@@ -25,9 +25,3 @@ func ExpiringWithin(certs []Certificate, now time.Time, d time.Duration) []Certi
 	}
 	return out
 }
-
-// Expired reports whether the metadata's validUntil has passed. Callers
-// usually turn this into a warning: IdPs often publish stale validUntil.
-func (m *Metadata) Expired(now time.Time) bool {
-	return m.ValidUntil != nil && now.After(*m.ValidUntil)
-}

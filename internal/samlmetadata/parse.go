@@ -3,8 +3,6 @@ package samlmetadata
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
-	"io"
 	"time"
 )
 
@@ -58,20 +56,6 @@ type Metadata struct {
 type Endpoint struct {
 	Binding  string
 	Location string
-}
-
-// ParseReader reads at most opts.MaxBytes (+1 to detect overflow) from r
-// and parses the result.
-func ParseReader(r io.Reader, opts Options) (*Metadata, error) {
-	limit := opts.maxBytes()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the metadata: %w", err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fail(ErrTooLarge, "the metadata is larger than the limit of %d bytes; check that this is IdP metadata and not a federation aggregate", limit)
-	}
-	return Parse(data, opts)
 }
 
 // Parse is ParseContext without a context: it runs to the end.

@@ -1,6 +1,6 @@
 # Helpers for the scripts that run a Terraform-compatible CLI. Source it; it defines functions only.
 
-# cli_version CLI: the CLI's first version line ("Terraform v1.5.7", "OpenTofu v1.11.3"). The CLI reads no
+# cli_version CLI: the CLI's first version line ("Terraform v1.5.7", "OpenTofu v1.12.6"). The CLI reads no
 # configuration file for it, so a TF_CLI_CONFIG_FILE that names a missing file prints no warnings.
 cli_version() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | sed -n 1p; }
 

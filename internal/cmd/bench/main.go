@@ -7,6 +7,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -31,7 +32,6 @@ type options struct {
 	rlOffN     int // N of the cache-off, rate-limited no-change plan (extrapolated)
 	changePct  int
 	command    string
-	keepGoing  bool
 	skipRLimit bool
 	loadStart  string
 	// mixed makes half of the login methods OIDC ones (layout.go).
@@ -100,8 +100,8 @@ func run(o options) error {
 		rs, err := benchSize(o, n)
 		results = append(results, rs...)
 		if err != nil {
-			writeReport(o, results, err)
-			return fmt.Errorf("N=%d: %w", n, err)
+			// The report of the sizes done so far, and why the run stopped.
+			return fmt.Errorf("at N=%d: %w", n, errors.Join(err, writeReport(o, results, err)))
 		}
 	}
 	return writeReport(o, results, nil)

@@ -94,8 +94,9 @@ func machine() string {
 		for _, line := range strings.Split(string(b), "\n") {
 			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
 				var kb int64
-				fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-				mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+				if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &kb); err == nil {
+					mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+				}
 			}
 		}
 	}

@@ -303,7 +303,7 @@ func (b *bench) run(allowExit int, args ...string) (string, runStats, error) {
 	_ = os.WriteFile(logPath, out.Bytes(), 0o644) // for a look after a failure; not needed otherwise
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && st.exit == allowExit) {
-		return out.String(), st, fmt.Errorf("%s %s: %v\n%s", filepath.Base(b.o.terraform), strings.Join(args, " "), err, tail(out.String(), 4000))
+		return out.String(), st, fmt.Errorf("%s %s: %w\n%s", filepath.Base(b.o.terraform), strings.Join(args, " "), err, tail(out.String(), 4000))
 	}
 	return out.String(), st, nil
 }

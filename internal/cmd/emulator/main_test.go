@@ -31,7 +31,7 @@ func startRun(t *testing.T, ctx context.Context, args ...string) (apiURL string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	apiURL, ok := strings.CutPrefix(strings.TrimSpace(line), "EMULATOR_URL=")
 	if !ok || !strings.HasPrefix(apiURL, "http://127.0.0.1:") || !strings.HasSuffix(apiURL, "/client/v4") {
 		t.Fatalf("stdout line %q", line)

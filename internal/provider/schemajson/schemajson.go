@@ -3,7 +3,7 @@
 // GetResourceIdentitySchemas, converted to terraform-json's types the way Terraform's own
 // command/jsonprovider converts them. The docs are generated from it (internal/cmd/providerschema,
 // scripts/generate-docs.sh), so they do not depend on which CLI is installed: Terraform 1.5 leaves out
-// functions, OpenTofu 1.11 list resources and resource identities, and only Terraform 1.14 and later
+// functions, OpenTofu 1.12 list resources, and only Terraform 1.14 and later
 // export everything. The provider suite's TestProviderSchemaJSONMatchesTheCLI holds the output to what
 // the suite's CLI exports.
 //
