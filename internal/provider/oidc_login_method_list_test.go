@@ -103,7 +103,7 @@ resource "zerotrust_scim_config" "jumpcloud" {
 }
 `
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{

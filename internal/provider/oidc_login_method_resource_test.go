@@ -103,7 +103,7 @@ func TestOIDCLoginMethod_lifecycle(t *testing.T) {
 			}
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg("JumpCloud", "first-secret", 1), ConfigStateChecks: endpointChecks, Check: e.wantSecret("first-secret")},
@@ -158,7 +158,7 @@ func TestOIDCLoginMethod_withoutFetching(t *testing.T) {
 	e, idp := newOIDCEnv(t)
 	issuer := idp.Issuer(oidctest.Good)
 	doc := string(idp.Document(oidctest.Good))
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -275,7 +275,7 @@ func TestOIDCLoginMethod_discoveryRefusalsFailThePlan(t *testing.T) {
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	cliTest(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 	if n := len(e.emu.List(e.emu.AccountScope())); n != 0 {
 		t.Fatalf("%d login methods were created from refused documents", n)
 	}
@@ -285,12 +285,13 @@ func TestOIDCLoginMethod_discoveryRefusalsFailThePlan(t *testing.T) {
 // shows none; the secret reaches the API all the same.
 func TestOIDCLoginMethod_stateHoldsNoSecret(t *testing.T) {
 	t.Parallel()
+	needCLI(t)
 	if !writeOnlySupported() {
 		t.Skipf("%s has no write-only attributes; client_secret is kept in state there, as documented", testCLI)
 	}
 	e, idp := newOIDCEnv(t)
 	const secret = "never-in-state-0123456789"
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: jumpCloudOIDC(e, idp.Issuer(oidctest.Good), secretHCL(secret, 1)),
@@ -310,11 +311,12 @@ func TestOIDCLoginMethod_stateHoldsNoSecret(t *testing.T) {
 // use client_secret, beside the framework's own.
 func TestOIDCLoginMethod_writeOnlyOnAnOldCLI(t *testing.T) {
 	t.Parallel()
+	needCLI(t)
 	if writeOnlySupported() {
 		t.Skipf("%s supports write-only attributes", testCLI)
 	}
 	e, idp := newOIDCEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config:      jumpCloudOIDC(e, idp.Issuer(oidctest.Good), "  client_secret_wo = \"s3cret\"\n  client_secret_wo_version = 1"),
@@ -460,7 +462,7 @@ func TestOIDCLoginMethod_importThenSecret(t *testing.T) {
 			}
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: oidcConfig(e, generated), ResourceName: oidcAddr, ImportState: true, ImportStateId: seeded.ID, ImportStatePersist: true},

@@ -209,7 +209,7 @@ variable "client_secret" {
   client_id = "cf-access"
 `+secret)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{PreConfig: func() { t.Setenv("TF_VAR_client_secret", first) }, Config: cfg("JumpCloud", 1), Check: e.wantSecret(first)},

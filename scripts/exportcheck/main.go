@@ -34,12 +34,20 @@ var allowed = map[string]string{
 		"recognises; the tests answer with it",
 	"internal/client.CodeNotFound": "one of the API's error codes, beside those the client recognises; " +
 		"the tests answer with it",
-	"internal/emulator.New":                     "test support: Open for tests of other packages, which cannot handle an error",
-	"internal/emulator.CloudflareRateLimit":     "test support: Cloudflare's rate limit, for tests of other packages",
-	"internal/emulator.NewTestServer":           "test support: the emulator every test of another package starts",
-	"internal/emulator.TestServer.APIBaseURL":   "test support (NewTestServer)",
-	"internal/emulator.TestServer.AccountScope": "test support (NewTestServer)",
-	"internal/emulator.TestServer.ZoneScope":    "test support (NewTestServer)",
+	"internal/emulator.New":                             "test support: Open for tests of other packages, which cannot handle an error",
+	"internal/emulator.CloudflareRateLimit":             "test support: Cloudflare's rate limit, for tests of other packages",
+	"internal/emulator.NewTestServer":                   "test support: the emulator every test of another package starts",
+	"internal/emulator.TestServer.APIBaseURL":           "test support (NewTestServer)",
+	"internal/emulator.TestServer.AccountScope":         "test support (NewTestServer)",
+	"internal/emulator.TestServer.ZoneScope":            "test support (NewTestServer)",
+	"internal/oidcdiscovery/oidctest.NewServer":         "test support: the test OpenID provider the provider's tests start",
+	"internal/oidcdiscovery/oidctest.NewTLSServer":      "test support: the test OpenID provider over TLS the provider's tests start",
+	"internal/oidcdiscovery/oidctest.Server.Issuer":     "test support (NewServer)",
+	"internal/oidcdiscovery/oidctest.Server.Document":   "test support (NewServer)",
+	"internal/oidcdiscovery/oidctest.Server.Transport":  "test support (NewTLSServer)",
+	"internal/oidcdiscovery/oidctest.Provider.Requests": "test support: how the provider's tests count discovery requests",
+	"internal/fetch.Memo.Fetches": "counts requests for the provider's fetch-once tests, as samlmetadata.Memo.Parses " +
+		"counts parses; how tests observe production code is issue 24 item 8 (branch simplify)",
 	"internal/samlmetadata.Parse": "ParseContext without a context, the entry point the package's documentation " +
 		"names; the provider parses through the Memo, with the request's context",
 	"internal/samlmetadata.Memo.Parses": "counts parses for the provider's parse-once test; how tests observe " +
