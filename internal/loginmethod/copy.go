@@ -46,13 +46,13 @@ func writable(idp *client.IdentityProvider) ([]byte, error) {
 }
 
 // confirms reports whether answer, the API's answer to a write of sent, shows what was sent: the owned
-// settings of sent's type match (typeSettings), and every other key of the request body that answers
+// settings of sent's type match (typeFields), and every other key of the request body that answers
 // carry comes back with the value sent. The answer may add keys: those the server owns or fills in.
 func confirms(sent, answer *client.IdentityProvider) bool {
 	if !settingsOf(*sent).match(answer) {
 		return false
 	}
-	reformatted := typeSettings[sent.Type].reformatted
+	reformatted := typeFields[sent.Type].reformatted
 	shape := func(idp *client.IdentityProvider) (any, error) {
 		c, err := echoed(idp)
 		if err != nil {
@@ -73,13 +73,12 @@ func confirms(sent, answer *client.IdentityProvider) bool {
 	return errW == nil && errG == nil && contains(got, want)
 }
 
-// echoed returns a copy of idp without the keys no answer carries: the OAuth client secret of every type
-// (CONTRACT.md, "The OAuth client secret"). A write that sent it is confirmed, or found applied, by the
-// rest of what it sent.
+// echoed returns a copy of idp without the settings of its type that no answer carries (typeFields): a
+// write that sent them is confirmed, or found applied, by the rest of what it sent.
 func echoed(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
 	c, err := clone(idp)
-	if err == nil {
-		c.Config.ClientSecret = ""
+	if clear := typeFields[idp.Type].neverEchoed; err == nil && clear != nil {
+		clear(&c.Config)
 	}
 	return c, err
 }
@@ -120,7 +119,7 @@ type ownedSettings struct {
 // settingsOf reads the owned settings of want.
 func settingsOf(want client.IdentityProvider) ownedSettings {
 	s := ownedSettings{typ: want.Type, name: want.Name, config: func(client.IdentityProviderConfig) bool { return false }}
-	if t, ok := typeSettings[want.Type]; ok {
+	if t, ok := typeFields[want.Type]; ok && t.owned != nil {
 		s.config = t.owned(want.Config)
 	}
 	return s
@@ -129,21 +128,6 @@ func settingsOf(want client.IdentityProvider) ownedSettings {
 // match reports whether idp has these settings.
 func (s ownedSettings) match(idp *client.IdentityProvider) bool {
 	return idp.Type == s.typ && idp.Name == s.name && s.config(idp.Config)
-}
-
-// typeSettings holds, per type of login method this provider creates (loginmethod's kinds), how the
-// store compares its config. A type without an entry never matches: a lost create of it is never
-// adopted, and no answer confirms a create of it.
-var typeSettings = map[string]struct {
-	// owned returns whether a config has the settings want's create owns, reading want once. They are
-	// echoed settings only: a login method is recognised by what reads show.
-	owned func(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool
-	// reformatted clears the owned settings an answer may hold in another form than sent (owned
-	// compares them), before confirms compares the other keys as JSON.
-	reformatted func(*client.IdentityProviderConfig)
-}{
-	TypeSAML: {owned: samlOwned, reformatted: func(c *client.IdentityProviderConfig) { c.IDPPublicCerts, c.IDPPublicCert = nil, "" }},
-	TypeOIDC: {owned: oidcOwned},
 }
 
 // samlOwned: the issuer, the SSO URL and the signing certificates, compared by DER (the API may answer

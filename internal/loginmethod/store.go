@@ -288,14 +288,11 @@ func (s *Store) RefreshSCIMSecret(ctx context.Context, scope client.Scope, id st
 }
 
 // applied reports whether live, read after a PUT of desired (built from current) whose answer was lost,
-// shows the PUT applied. A client secret, which no read shows, is taken as sent with the rest of the PUT
-// (the API replaces the login method whole) when the rest shows; a PUT that changed only the secret
-// cannot be told applied, so it is not.
+// shows the PUT applied. A setting no read shows (typeFields: the OAuth client secret) is taken as sent
+// with the rest of the PUT, which the API applies whole, when the rest shows; a PUT that changed nothing
+// else cannot be told applied, so it is not.
 func applied(current, desired, live *client.IdentityProvider) bool {
-	if desired.Config.ClientSecret == "" {
-		return sameForWrite(live, desired)
-	}
-	return sameEchoed(live, desired) && !sameEchoed(current, desired)
+	return sameForWrite(live, desired) || sameEchoed(live, desired) && !sameEchoed(current, desired)
 }
 
 type nopLogger struct{}
