@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -482,4 +484,62 @@ func TestOIDCLoginMethod_importThenSecret(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The state file itself, written by the CLI, holds no client secret where write-only attributes are
+// supported: not after the create, not after a rotation.
+func TestOIDCLoginMethod_stateFileHoldsNoSecret(t *testing.T) {
+	t.Parallel()
+	cli := needCLI(t)
+	if !writeOnlySupported() {
+		t.Skipf("%s has no write-only attributes; client_secret is kept in state there, as documented", testCLI)
+	}
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	secrets := []string{"first-" + randomHex(t, 16), "second-" + randomHex(t, 16)}
+	for version, secret := range secrets {
+		config := requiredProvidersTF + `
+variable "client_secret" {
+  type      = string
+  sensitive = true
+}
+
+provider "zerotrust" {
+  base_url   = "` + e.emu.APIBaseURL() + `"
+  account_id = "` + e.emu.AccountID + `"
+}
+
+resource "zerotrust_oidc_login_method" "jumpcloud" {
+  name                     = "JumpCloud"
+  auth_url                 = "https://oauth.id.jumpcloud.com/oauth2/auth"
+  token_url                = "https://oauth.id.jumpcloud.com/oauth2/token"
+  certs_url                = "https://oauth.id.jumpcloud.com/.well-known/jwks.json"
+  client_id                = "cf-access"
+  client_secret_wo         = var.client_secret
+  client_secret_wo_version = ` + fmt.Sprint(version+1) + `
+}
+`
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"CLOUDFLARE_API_TOKEN=" + e.emu.WriteToken, "TF_VAR_client_secret=" + secret}
+		if out, err := runCLIErr(cli, devOverrides(t), dir, env, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			t.Fatalf("apply with secret version %d: %v\n%s", version+1, err, out)
+		}
+		if got := e.onlyLoginMethod().Config.ClientSecret; got != secret {
+			t.Fatalf("after version %d the emulator holds another secret", version+1)
+		}
+		state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(state), `"client_secret_wo_version": `+fmt.Sprint(version+1)) {
+			t.Fatalf("the state file does not look like this apply's:\n%s", state)
+		}
+		for _, s := range secrets {
+			if strings.Contains(string(state), s) {
+				t.Errorf("the state file holds a client secret after version %d", version+1)
+			}
+		}
+	}
 }
