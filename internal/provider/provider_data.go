@@ -121,24 +121,45 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Warn(ctx, msg, fields)
 }
 
-// checkManageable refuses, in the words of the resource that asked, a login method this provider must
-// not change. at is the attribute that chose the login method, or path.Empty() for the login method
-// itself.
-func checkManageable(idp *client.IdentityProvider, diags *diag.Diagnostics, resourceType string, at path.Path) bool {
-	err := loginmethod.Manageable(idp)
+// checkManageable refuses, in the words of the resource that asked, a login method kind must not change
+// (loginmethod's table of which resource manages which type). at is the attribute that chose the login
+// method, or path.Empty() for the login method itself.
+func checkManageable(kind loginmethod.Kind, idp *client.IdentityProvider, diags *diag.Diagnostics, resourceType string, at path.Path) bool {
+	err := loginmethod.Manageable(kind, idp)
 	if err == nil {
 		return true
 	}
 	summary := "Login Method Is Read-Only"
-	if errors.Is(err, loginmethod.ErrNotSAML) {
-		summary = "Login Method Is Not SAML"
-	}
 	detail := fmt.Sprintf("%s cannot manage this login method: %s. Manage it with the official Cloudflare provider "+
 		"(and if it is in this state, remove it with terraform state rm).", resourceType, err)
+	switch {
+	case errors.Is(err, loginmethod.ErrReadOnly):
+	case kind == loginmethod.KindSCIMConfig:
+		summary = "Login Method Type Has No SCIM"
+		detail = noSCIMDetail(idp, "Set login_method_id to the ID of a login method of one of these types, or remove this "+
+			"resource from the configuration (and from the state with terraform state rm, if it is there).")
+	case kind == loginmethod.KindSAMLLoginMethod:
+		summary = "Login Method Is Not SAML"
+	default:
+		summary = "Login Method Is of Another Type"
+	}
+	addDiagnosticAt(diags, at, summary, detail)
+	return false
+}
+
+// noSCIMDetail says that Cloudflare provisions no SCIM for the type of idp, which types it does provision,
+// and then fix.
+func noSCIMDetail(idp *client.IdentityProvider, fix string) string {
+	return fmt.Sprintf("Login method %s (%q) is of type %q. Cloudflare provisions SCIM only for %s login methods "+
+		"(%s is %s). %s", idp.ID, idp.Name, idp.Type, joinAnd(loginmethod.KindSCIMConfig.Types()),
+		loginmethod.TypeAzureAD, loginmethod.TypeName(loginmethod.TypeAzureAD), fix)
+}
+
+// addDiagnosticAt adds an error on the attribute at, or on the resource when at is path.Empty().
+func addDiagnosticAt(diags *diag.Diagnostics, at path.Path, summary, detail string) {
 	if at.Equal(path.Empty()) {
 		diags.AddError(summary, detail)
 	} else {
 		diags.AddAttributeError(at, summary, detail)
 	}
-	return false
 }

@@ -99,7 +99,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("Reading login method %s in %s failed: %s", state.ID.ValueString(), scope, err))
 		return
 	}
-	if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
+	if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
 		return
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
@@ -122,7 +122,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := plan.ID.ValueString()
 	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
+		if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
 			return errReported
 		}
 		idp.Name = plan.Name.ValueString()

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,9 +25,10 @@ func (r *scimConfigResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 }
 
-// ModifyPlan fills in the default account, and says which computed values change: the secret is unknown
+// ModifyPlan fills in the default account, says which computed values change (the secret is unknown
 // when secret_version asks for a new one or SCIM is enabled for the first time, and otherwise stays what
-// state holds; the endpoint is unknown until SCIM was first enabled.
+// state holds; the endpoint is unknown until SCIM was first enabled), and refuses a login method this
+// resource cannot manage when the plan would write to it and its ID is known now.
 func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -53,21 +55,37 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	plan.ID = plan.LoginMethodID
 
-	// A new resource, or one moving to another login method, learns both from the API.
 	if state == nil || !state.LoginMethodID.Equal(plan.LoginMethodID) || !state.AccountID.Equal(plan.AccountID) || !state.ZoneID.Equal(plan.ZoneID) {
+		// A new resource, or one moving to another login method, learns both from the API.
 		plan.SCIMBaseURL, plan.Secret = types.StringUnknown(), types.StringUnknown()
-		resp.Diagnostics.Append(workaround.SetPlan(ctx, &resp.Plan, plan)...)
-		return
-	}
-
-	enabling := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()
-	firstEnable := state.SCIMBaseURL.IsNull() && enabling
-	plan.SCIMBaseURL, plan.Secret = state.SCIMBaseURL, state.Secret
-	if firstEnable {
-		plan.SCIMBaseURL = types.StringUnknown()
-	}
-	if firstEnable || plan.SecretVersion.IsUnknown() || secretVersionChanged(state.SecretVersion, plan.SecretVersion) {
-		plan.Secret = types.StringUnknown()
+	} else {
+		enabling := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()
+		firstEnable := state.SCIMBaseURL.IsNull() && enabling
+		plan.SCIMBaseURL, plan.Secret = state.SCIMBaseURL, state.Secret
+		if firstEnable {
+			plan.SCIMBaseURL = types.StringUnknown()
+		}
+		if firstEnable || plan.SecretVersion.IsUnknown() || secretVersionChanged(state.SecretVersion, plan.SecretVersion) {
+			plan.Secret = types.StringUnknown()
+		}
 	}
 	resp.Diagnostics.Append(workaround.SetPlan(ctx, &resp.Plan, plan)...)
+	if resp.Diagnostics.HasError() || resp.Plan.Raw.Equal(req.State.Raw) {
+		return // the apply writes nothing
+	}
+	r.refuseAtPlan(ctx, plan, &resp.Diagnostics)
+}
+
+// refuseAtPlan refuses, on login_method_id, a login method this resource cannot manage (another type,
+// read-only) when its ID and scope are known at plan, so that no apply starts that would fail. An ID or a
+// provider configuration known only at apply leaves the check to the apply.
+func (r *scimConfigResource) refuseAtPlan(ctx context.Context, plan scimConfigModel, diags *diag.Diagnostics) {
+	if !isSet(plan.LoginMethodID) || plan.AccountID.IsUnknown() || plan.ZoneID.IsUnknown() || r.data == nil || r.data.client == nil {
+		return
+	}
+	scope, err := scopeFrom(plan.AccountID, plan.ZoneID, r.data)
+	if err != nil {
+		return // the scope's own checks report it
+	}
+	r.loginMethodBeforeApply(ctx, scope, plan.LoginMethodID.ValueString(), diags, path.Root("login_method_id"))
 }

@@ -160,7 +160,7 @@ func (r *scimConfigResource) Update(ctx context.Context, req resource.UpdateRequ
 // reports whether SCIM was on before, and ok is false once an error has been added.
 func (r *scimConfigResource) apply(ctx context.Context, scope client.Scope, id string, plan scimConfigModel, diags *diag.Diagnostics, action string) (updated *client.IdentityProvider, wasEnabled, ok bool) {
 	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(idp, diags, scimConfigType, path.Root("login_method_id")) {
+		if !checkManageable(loginmethod.KindSCIMConfig, idp, diags, scimConfigType, path.Root("login_method_id")) {
 			return errReported
 		}
 		wasEnabled = idp.SCIMConfig != nil && idp.SCIMConfig.Enabled
@@ -218,10 +218,16 @@ func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
+// ImportState refuses a login method of a type Cloudflare has no SCIM for, or one that is read-only,
+// before anything is in state, and warns that the secret is not imported when there is one.
 func (r *scimConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	scope, id, err := importTarget(ctx, req, r.data)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Import SCIM Config", err.Error())
+		return
+	}
+	idp, ok := r.loginMethodBeforeApply(ctx, scope, id, &resp.Diagnostics, path.Empty())
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	accountID, zoneID := scopeAttributes(scope)
@@ -230,8 +236,32 @@ func (r *scimConfigResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
-	resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
-		"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
-			"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+
-			"secret then stops working.")
+	if ok && everEnabled(idp) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
+			"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
+				"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+
+				"secret then stops working.")
+	}
+}
+
+// loginMethodBeforeApply reads the login method of a SCIM config at import or plan, from the scope's list
+// that refreshes read (one list request per scope however many SCIM configs are planned), and refuses it
+// with an error (on at) when this resource cannot manage it. ok is false, with no error, when
+// the login method cannot be read now: the provider is not configured yet, the login method is gone, or
+// the read failed. The apply then reads it again and checks it there.
+func (r *scimConfigResource) loginMethodBeforeApply(ctx context.Context, scope client.Scope, id string, diags *diag.Diagnostics, at path.Path) (idp *client.IdentityProvider, ok bool) {
+	if r.data == nil || r.data.client == nil {
+		return nil, false
+	}
+	ctx = r.data.logContext(ctx)
+	idp, err := r.data.store.Get(ctx, scope, id)
+	if err != nil {
+		tflog.Debug(ctx, "the login method of the SCIM config cannot be read before the apply; the apply checks it",
+			map[string]any{"id": id, "scope": scope.String(), "error": err.Error()})
+		return nil, false
+	}
+	if !checkManageable(loginmethod.KindSCIMConfig, idp, diags, scimConfigType, at) {
+		return nil, false
+	}
+	return idp, true
 }
