@@ -72,6 +72,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	tflog.Info(ctx, "created SAML login method", map[string]any{"id": created.ID, "scope": scope.String()})
+	r.data.known.Remember(scope, created)
 	plan.ID = types.StringValue(created.ID)
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
@@ -87,7 +88,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
-	idp, err := r.data.store.Get(ctx, scope, state.ID.ValueString())
+	idp, err := r.data.getLoginMethod(ctx, scope, state.ID.ValueString())
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
@@ -77,8 +80,11 @@ func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 // refuseAtPlan refuses, on login_method_id, a login method this resource cannot manage (another type,
-// read-only) when its ID and scope are known at plan, so that no apply starts that would fail. An ID or a
-// provider configuration known only at apply leaves the check to the apply.
+// read-only) when its ID, its scope and the provider configuration are known at plan, so that no apply
+// starts that would fail; otherwise the apply checks. The type comes from what this process has seen
+// (loginmethod.KnownTypes), else from the scope's list that refreshes read: a plan of many SCIM configs
+// costs at most one list request per scope, and the plan an apply makes again once the ID is known costs
+// none for a login method this process created or read.
 func (r *scimConfigResource) refuseAtPlan(ctx context.Context, plan scimConfigModel, diags *diag.Diagnostics) {
 	if !isSet(plan.LoginMethodID) || plan.AccountID.IsUnknown() || plan.ZoneID.IsUnknown() || r.data == nil || r.data.client == nil {
 		return
@@ -87,5 +93,13 @@ func (r *scimConfigResource) refuseAtPlan(ctx context.Context, plan scimConfigMo
 	if err != nil {
 		return // the scope's own checks report it
 	}
-	r.loginMethodBeforeApply(ctx, scope, plan.LoginMethodID.ValueString(), diags, path.Root("login_method_id"))
+	ctx = r.data.logContext(ctx)
+	id := plan.LoginMethodID.ValueString()
+	idp, found, err := r.data.known.Lookup(ctx, r.data.store, scope, id)
+	if err != nil || !found {
+		tflog.Debug(ctx, "the login method of the SCIM config cannot be read at plan; the apply checks it",
+			map[string]any{"id": id, "scope": scope.String(), "found": found, "error": fmt.Sprint(err)})
+		return
+	}
+	checkManageable(loginmethod.KindSCIMConfig, idp, diags, scimConfigType, path.Root("login_method_id"))
 }

@@ -502,3 +502,26 @@ list "zerotrust_scim_config" "all" {
 		}},
 	})
 }
+
+// The apply plans each resource again once the IDs it depends on are known: the SCIM config of a login
+// method created in the same apply is checked against what the create answered, without a request, so
+// the pair still costs one POST and one PUT.
+func TestSCIMConfig_checkOfALoginMethodCreatedInTheSameApplyCostsNoRequest(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	cert := validCert(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: e.emu.ResetCounts,
+			Config:    scimTestConfig(e, cert, "JumpCloud", `  user_deprovision = true`),
+			Check: func(*terraform.State) error {
+				if c := nonZero(e.emu.RequestCounts()); len(c) != 2 || c[routeCreate] != 1 ||
+					c["PUT /accounts/{account_id}/access/identity_providers/{identity_provider_id}"] != 1 {
+					return fmt.Errorf("the plan and apply of a login method and its SCIM config sent %v, want one POST and one PUT", c)
+				}
+				return nil
+			},
+		}},
+	})
+}

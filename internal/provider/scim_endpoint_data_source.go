@@ -137,7 +137,7 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 	var idp *client.IdentityProvider
 	var err error
 	if isSet(m.LoginMethodID) {
-		idp, err = d.data.store.Get(ctx, scope, m.LoginMethodID.ValueString())
+		idp, err = d.data.getLoginMethod(ctx, scope, m.LoginMethodID.ValueString())
 		if loginmethod.IsGone(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("login_method_id"), "Login Method Not Found",
 				fmt.Sprintf("There is no login method %s in %s.", m.LoginMethodID.ValueString(), scope))
