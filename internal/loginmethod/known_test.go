@@ -62,7 +62,7 @@ func TestKnownTypes_concurrentLookupsShareOneList(t *testing.T) {
 		wg.Go(func() {
 			idp, ok, err := k.Lookup(t.Context(), e.store, e.scope, id)
 			if err != nil || !ok || idp.ID != id || idp.Type != TypeSAML {
-				errs[i] = fmt.Errorf("Lookup(%s) = %+v, %v, %v", id, idp, ok, err)
+				errs[i] = fmt.Errorf("Lookup(%s) = %+v, %v, %w", id, idp, ok, err)
 			}
 		})
 	}
