@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"sort"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 )
@@ -41,50 +40,44 @@ func (f Filter) Match(idp *client.IdentityProvider) bool {
 
 // Selection is what Select found in a scope.
 type Selection struct {
-	// Manageable are the login methods that match and that this provider may manage, in the API's order.
+	// Manageable are the login methods that match and that the kind may manage, in the API's order.
 	// They are the caller's own copies.
 	Manageable []client.IdentityProvider
-	// NotSAML counts the login methods that match but are of another type, by type.
-	NotSAML map[string]int
-	// ReadOnly counts the SAML login methods that match but that Cloudflare marks read-only.
-	ReadOnly int
+	// OtherType counts the login methods that match but are of a type the kind does not manage, by type.
+	OtherType map[string]int
+	// ReadOnly counts the login methods of a type the kind manages that match but that Cloudflare marks
+	// read-only, by type.
+	ReadOnly map[string]int
 }
 
 // LeftOut is how many login methods matched but may not be managed.
 func (s Selection) LeftOut() int {
-	n := s.ReadOnly
-	for _, c := range s.NotSAML {
+	n := 0
+	for _, c := range s.OtherType {
+		n += c
+	}
+	for _, c := range s.ReadOnly {
 		n += c
 	}
 	return n
 }
 
-// NotSAMLTypes returns the types of NotSAML, sorted, for a stable message.
-func (s Selection) NotSAMLTypes() []string {
-	types := make([]string, 0, len(s.NotSAML))
-	for t := range s.NotSAML {
-		types = append(types, t)
-	}
-	sort.Strings(types)
-	return types
-}
-
-// Select returns the login methods of scope that match f, split into those this provider may manage
-// and counts of the others. It reads the scope the way Find does: from the list that refreshes are
-// served from, so listing a scope and refreshing its resources share their requests.
-func (s *Store) Select(ctx context.Context, scope client.Scope, f Filter) (Selection, error) {
-	sel := Selection{NotSAML: map[string]int{}}
+// Select returns the login methods of scope that match f, split into those kind may manage (the table
+// in types.go) and counts of the others. It reads the scope the way Find does: from the list that
+// refreshes are served from, so listing a scope and refreshing its resources share their requests.
+func (s *Store) Select(ctx context.Context, scope client.Scope, kind Kind, f Filter) (Selection, error) {
+	sel := Selection{OtherType: map[string]int{}, ReadOnly: map[string]int{}}
 	found, err := s.Find(ctx, scope, func(idp *client.IdentityProvider) bool {
 		if !f.Match(idp) {
 			return false
 		}
-		switch err := Manageable(idp); {
+		switch err := Manageable(kind, idp); {
 		case err == nil:
 			return true
 		case errors.Is(err, ErrReadOnly):
-			sel.ReadOnly++
+			sel.ReadOnly[idp.Type]++
 		default:
-			sel.NotSAML[idp.Type]++
+			sel.OtherType[idp.Type]++
 		}
 		return false
 	})

@@ -569,20 +569,3 @@ func TestStore_deleteIsDoneOnceGone(t *testing.T) {
 		t.Errorf("requests %v, want two deletes and a second list", c)
 	}
 }
-
-func TestManageable(t *testing.T) {
-	for _, tc := range []struct {
-		idp  client.IdentityProvider
-		want error
-		says string
-	}{
-		{client.IdentityProvider{ID: "a", Name: "JumpCloud", Type: TypeSAML}, nil, ""},
-		{client.IdentityProvider{ID: "b", Name: "Okta OIDC", Type: "oidc"}, ErrNotSAML, `login method b ("Okta OIDC") is of type "oidc", not "saml"`},
-		{client.IdentityProvider{ID: "c", Name: "Locked", Type: TypeSAML, ReadOnly: true}, ErrReadOnly, `login method c ("Locked") is marked read_only`},
-	} {
-		err := Manageable(&tc.idp)
-		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.says)) {
-			t.Errorf("Manageable(%s) = %v, want %v saying %q", tc.idp.ID, err, tc.want, tc.says)
-		}
-	}
-}

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -93,10 +95,12 @@ func (l *loginMethodList) Configure(_ context.Context, req resource.ConfigureReq
 	l.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// listing is what a list resource contributes to a listing: its type, whether it lists only login
-// methods whose SCIM was ever on, and the result of one login method.
+// listing is what a list resource contributes to a listing: its type and kind (which login method types
+// it lists), whether it lists only login methods whose SCIM was ever on, and the result of one login
+// method.
 type listing struct {
 	resourceType string
+	kind         loginmethod.Kind
 	onlyEverSCIM bool
 	result       func(ctx context.Context, scope client.Scope, idp *client.IdentityProvider, r *list.ListResult)
 }
@@ -118,7 +122,7 @@ func (l *loginMethodList) list(ctx context.Context, req list.ListRequest, stream
 		return
 	}
 	f.SCIMEverEnabled = how.onlyEverSCIM
-	sel, err := l.data.store.Select(ctx, scope, f)
+	sel, err := l.data.store.Select(ctx, scope, how.kind, f)
 	if err != nil {
 		diags.AddError("Unable to List Login Methods", fmt.Sprintf("Listing the login methods of %s failed: %s", scope, err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -158,11 +162,14 @@ func leftOutWarning(sel loginmethod.Selection, scope client.Scope, resourceType 
 		return ""
 	}
 	var parts []string
-	for _, t := range sel.NotSAMLTypes() {
-		parts = append(parts, fmt.Sprintf("%d of type %q", sel.NotSAML[t], t))
+	for _, t := range slices.Sorted(maps.Keys(sel.OtherType)) {
+		parts = append(parts, fmt.Sprintf("%d of type %q", sel.OtherType[t], t))
 	}
-	if sel.ReadOnly > 0 {
-		parts = append(parts, fmt.Sprintf("%d read-only SAML (marked read_only by Cloudflare)", sel.ReadOnly))
+	for _, t := range slices.Sorted(maps.Keys(sel.ReadOnly)) {
+		parts = append(parts, fmt.Sprintf("%d read-only %s", sel.ReadOnly[t], loginmethod.TypeName(t)))
+	}
+	if len(sel.ReadOnly) > 0 {
+		parts[len(parts)-1] += " (marked read_only by Cloudflare)"
 	}
 	format := "%d more login methods in %s match, but %s cannot manage them, so they are not listed: %s. " +
 		"Manage them with the official Cloudflare provider."
@@ -202,7 +209,7 @@ func (l *samlLoginMethodList) ListResourceConfigSchema(_ context.Context, _ list
 }
 
 func (l *samlLoginMethodList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.list(ctx, req, stream, listing{resourceType: samlLoginMethodType, result: samlLoginMethodResult})
+	l.list(ctx, req, stream, listing{resourceType: samlLoginMethodType, kind: loginmethod.KindSAMLLoginMethod, result: samlLoginMethodResult})
 }
 
 // samlLoginMethodResult sets the login method a read after importing it yields.
@@ -221,15 +228,16 @@ func (l *scimConfigList) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (l *scimConfigList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = loginMethodListSchema("Lists the SCIM configs of the SAML login methods of an account or zone, to import them with " +
-		"`terraform query` (Terraform 1.14 and later): one for each login method whose SCIM provisioning was ever switched on " +
-		"(it has a `scim_base_url`), whether it is on now or not; `scim_enabled` narrows that down. The filters select login " +
-		"methods, as in the `zerotrust_saml_login_method` list. With `include_resource = true` each result is the full " +
-		"`zerotrust_scim_config` with its settings; the secret is never part of it (Cloudflare shows it only once).")
+	resp.Schema = loginMethodListSchema("Lists the SCIM configs of the login methods of an account or zone, to import them with " +
+		"`terraform query` (Terraform 1.14 and later): one for each login method of the types Cloudflare provisions with SCIM (" +
+		scimTypes() + ") whose SCIM provisioning was ever switched on (it has a `scim_base_url`), whether it is on now or not; `scim_enabled` narrows that " +
+		"down. The filters select login methods, as in the `zerotrust_saml_login_method` list; login methods of other types, and " +
+		"those Cloudflare marks read-only, are left out, and a warning counts them. With `include_resource = true` each result is " +
+		"the full `zerotrust_scim_config` with its settings; the secret is never part of it (Cloudflare shows it only once).")
 }
 
 func (l *scimConfigList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.list(ctx, req, stream, listing{resourceType: scimConfigType, onlyEverSCIM: true, result: scimConfigResult})
+	l.list(ctx, req, stream, listing{resourceType: scimConfigType, kind: loginmethod.KindSCIMConfig, onlyEverSCIM: true, result: scimConfigResult})
 }
 
 // scimConfigResult sets the SCIM config a read after importing it yields: the settings, never a secret.

@@ -25,6 +25,9 @@ type providerData struct {
 	client       *client.Client
 	store        *loginmethod.Store
 	unconfigured string
+	// known remembers the type of every login method this process created or read, for the checks
+	// before an apply (which resource may manage which type).
+	known loginmethod.KnownTypes
 
 	accountID         string
 	certExpiryWarning time.Duration
@@ -95,6 +98,15 @@ func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics, actio
 	return d.logContext(ctx), scope, true
 }
 
+// getLoginMethod reads a login method through the store (Store.Get) and remembers its type.
+func (d *providerData) getLoginMethod(ctx context.Context, scope client.Scope, id string) (*client.IdentityProvider, error) {
+	idp, err := d.store.Get(ctx, scope, id)
+	if err == nil {
+		d.known.Remember(scope, idp)
+	}
+	return idp, err
+}
+
 // beginRead is begin for a refresh. While the provider's configuration is not known yet (credentials
 // from a resource applied in this run), it reports !ok without an error, so the state stays as it is.
 func (d *providerData) beginRead(ctx context.Context, diags *diag.Diagnostics, action string, accountID, zoneID types.String) (context.Context, client.Scope, bool) {
@@ -121,24 +133,45 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Warn(ctx, msg, fields)
 }
 
-// checkManageable refuses, in the words of the resource that asked, a login method this provider must
-// not change. at is the attribute that chose the login method, or path.Empty() for the login method
-// itself.
-func checkManageable(idp *client.IdentityProvider, diags *diag.Diagnostics, resourceType string, at path.Path) bool {
-	err := loginmethod.Manageable(idp)
+// checkManageable refuses, in the words of the resource that asked, a login method kind must not change
+// (loginmethod's table of which resource manages which type). at is the attribute that chose the login
+// method, or path.Empty() for the login method itself.
+func checkManageable(kind loginmethod.Kind, idp *client.IdentityProvider, diags *diag.Diagnostics, resourceType string, at path.Path) bool {
+	err := loginmethod.Manageable(kind, idp)
 	if err == nil {
 		return true
 	}
 	summary := "Login Method Is Read-Only"
-	if errors.Is(err, loginmethod.ErrNotSAML) {
-		summary = "Login Method Is Not SAML"
-	}
 	detail := fmt.Sprintf("%s cannot manage this login method: %s. Manage it with the official Cloudflare provider "+
 		"(and if it is in this state, remove it with terraform state rm).", resourceType, err)
+	switch {
+	case errors.Is(err, loginmethod.ErrReadOnly):
+	case kind == loginmethod.KindSCIMConfig:
+		summary = "Login Method Type Has No SCIM"
+		detail = noSCIMDetail(idp, "Set login_method_id to the ID of a login method of one of these types, or remove this "+
+			"resource from the configuration (and from the state with terraform state rm, if it is there).")
+	case kind == loginmethod.KindSAMLLoginMethod:
+		summary = "Login Method Is Not SAML"
+	default:
+		summary = "Login Method Is of Another Type"
+	}
+	addDiagnosticAt(diags, at, summary, detail)
+	return false
+}
+
+// noSCIMDetail says that Cloudflare provisions no SCIM for the type of idp, which types it does provision,
+// and then fix.
+func noSCIMDetail(idp *client.IdentityProvider, fix string) string {
+	return fmt.Sprintf("Login method %s (%q) is of type %q. Cloudflare provisions SCIM only for %s login methods "+
+		"(%s is %s). %s", idp.ID, idp.Name, idp.Type, joinAnd(loginmethod.KindSCIMConfig.Types()),
+		loginmethod.TypeAzureAD, loginmethod.TypeName(loginmethod.TypeAzureAD), fix)
+}
+
+// addDiagnosticAt adds an error on the attribute at, or on the resource when at is path.Empty().
+func addDiagnosticAt(diags *diag.Diagnostics, at path.Path, summary, detail string) {
 	if at.Equal(path.Empty()) {
 		diags.AddError(summary, detail)
 	} else {
 		diags.AddAttributeError(at, summary, detail)
 	}
-	return false
 }

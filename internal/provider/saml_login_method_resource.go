@@ -74,6 +74,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	tflog.Info(ctx, "created SAML login method", map[string]any{"id": created.ID, "scope": scope.String()})
+	r.data.known.Remember(scope, created)
 	plan.ID = types.StringValue(created.ID)
 	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
@@ -89,7 +90,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
 		return
 	}
-	idp, err := r.data.store.Get(ctx, scope, state.ID.ValueString())
+	idp, err := r.data.getLoginMethod(ctx, scope, state.ID.ValueString())
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -101,7 +102,7 @@ func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("Reading login method %s in %s failed: %s", state.ID.ValueString(), scope, err))
 		return
 	}
-	if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
+	if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
 		return
 	}
 	state.AccountID, state.ZoneID = scopeAttributes(scope)
@@ -124,7 +125,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := plan.ID.ValueString()
 	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
+		if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
 			return errReported
 		}
 		idp.Name = plan.Name.ValueString()
