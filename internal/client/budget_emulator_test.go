@@ -104,17 +104,26 @@ func runBudgetClients(t *testing.T, limit emulator.RateLimitConfig, k, workers, 
 	for err := range errs {
 		t.Error(err)
 	}
-	out := budgetRun{received: map[string][]receipt{}, counts: emu.RateLimitCounts(), took: took}
-	for _, ua := range append([]string{"dashboard"}, func() []string {
-		var uas []string
-		for i := range k {
-			uas = append(uas, fmt.Sprintf("run-%d", i))
-		}
-		return uas
-	}()...) {
+	out := budgetRun{received: map[string][]receipt{"dashboard": net.receipts("dashboard")}, counts: emu.RateLimitCounts(), took: took}
+	for i := range k {
+		ua := fmt.Sprintf("run-%d", i)
 		out.received[ua] = net.receipts(ua)
 	}
 	return out
+}
+
+// check fails the test unless the emulator refused nothing and every run
+// made its calls, each once.
+func (run budgetRun) check(t *testing.T, calls int) {
+	t.Helper()
+	if run.counts.Refused != 0 || run.counts.Lockouts != 0 {
+		t.Errorf("the emulator refused %d requests and locked the user out %d times", run.counts.Refused, run.counts.Lockouts)
+	}
+	for ua, rs := range run.received {
+		if ua != "dashboard" && len(rs) != calls {
+			t.Errorf("%s: %d requests received, want %d", ua, len(rs), calls)
+		}
+	}
 }
 
 // Four runs that cannot talk to each other need three windows of the
@@ -125,16 +134,9 @@ func TestClientsShareTheBudgetWithoutALockout(t *testing.T) {
 		limit := emulator.RateLimitConfig{Requests: 240, Window: 30 * time.Second}
 		const k, workers, calls = 4, 10, 180
 		run := runBudgetClients(t, limit, k, workers, calls, 0)
-		if run.counts.Refused != 0 || run.counts.Lockouts != 0 {
-			t.Errorf("the emulator refused %d requests and locked the user out %d times", run.counts.Refused, run.counts.Lockouts)
-		}
+		run.check(t, calls)
 		minimum := time.Duration(float64(k*calls) / float64(limit.Requests) * float64(limit.Window))
 		t.Logf("%d runs × %d requests: %v, the quota's minimum %v (%.2f×)", k, calls, run.took, minimum, run.took.Seconds()/minimum.Seconds())
-		for ua, rs := range run.received {
-			if ua != "dashboard" && len(rs) != calls {
-				t.Errorf("%s: %d requests received, want %d", ua, len(rs), calls)
-			}
-		}
 		if run.took > minimum*5/4 {
 			t.Errorf("took %v, more than 1.25 × the minimum %v", run.took, minimum)
 		}
@@ -149,9 +151,7 @@ func TestClientsLeaveASteadySenderItsShare(t *testing.T) {
 		limit := emulator.RateLimitConfig{Requests: 240, Window: 30 * time.Second}
 		const k, workers, calls = 4, 10, 60
 		run := runBudgetClients(t, limit, k, workers, calls, 0.6)
-		if run.counts.Refused != 0 || run.counts.Lockouts != 0 {
-			t.Errorf("the emulator refused %d requests and locked the user out %d times", run.counts.Refused, run.counts.Lockouts)
-		}
+		run.check(t, calls)
 		t.Logf("%d runs × %d requests beside a dashboard at 60 %%: %v; the dashboard sent %d", k, calls, run.took, len(run.received["dashboard"]))
 	})
 }
