@@ -273,3 +273,43 @@ func TestFieldsStricterThanRateLimitWin(t *testing.T) {
 		}
 	})
 }
+
+// Terraform starts a provider process to plan and another to apply: the
+// second starts in a window the first spent. It may take the first for a
+// steady sender for a moment, and then goes at full speed, not at the pace
+// the first one's burst would suggest.
+func TestALaterProcessOfTheSameRunIsNotHeldBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		emu := newBubbleEmulator(emulator.CloudflareRateLimit)
+		emu.SetFaults(emulator.FaultConfig{Latency: 50 * time.Millisecond})
+		net := newNetwork(emu, nil)
+		burst := func(ua string) time.Duration {
+			c := newBubbleEmulatorClient(t, net, ua, func(cfg *client.Config) { cfg.MaxRetries = -1 })
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range 10 {
+				wg.Go(func() {
+					for range 25 {
+						if _, _, err := c.ListIdentityProviders(context.Background(), client.AccountScope(emulator.TestAccountID), client.ListOptions{}); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			return time.Since(start)
+		}
+		plan := burst("plan")
+		time.Sleep(10 * time.Second)
+		apply := burst("apply")
+		// 250 requests over 10 workers at 50 ms each: 1.25 s at full speed,
+		// and the later one at most learnPeriod and a request more.
+		if apply > plan+learnPeriodForTests+100*time.Millisecond {
+			t.Errorf("the later process took %v for what the first did in %v", apply, plan)
+		}
+	})
+}
+
+// learnPeriodForTests is the client's learnPeriod: how long a later process
+// may take the others for steady senders.
+const learnPeriodForTests = 2 * time.Second
