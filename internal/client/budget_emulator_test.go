@@ -29,12 +29,13 @@ type budgetRun struct {
 	took     time.Duration // until the last client's last request
 }
 
-// runBudgetClients runs k clients of one user, each with workers goroutines
-// that make calls requests in all (GETs of a list), against limit. A steady
+// runBudgetClients runs k runs of one user, each with workers goroutines
+// that make calls requests in all (GETs of a list), against limit; a run is
+// processes clients one after the other. A steady
 // sender that does not read the fields (the dashboard) sends the given share
 // of the quota (0: none), from a window before the clients start until they
 // are done.
-func runBudgetClients(t *testing.T, limit emulator.RateLimitConfig, k, workers, calls int, dashboard float64) budgetRun {
+func runBudgetClients(t *testing.T, limit emulator.RateLimitConfig, k, processes, workers, calls int, dashboard float64) budgetRun {
 	t.Helper()
 	tokens := map[string]emulator.Permission{}
 	users := map[string]string{}
@@ -80,21 +81,30 @@ func runBudgetClients(t *testing.T, limit emulator.RateLimitConfig, k, workers, 
 	start := time.Now()
 	var runs sync.WaitGroup
 	for i := range k {
-		c := newClient(t, client.Config{
-			BaseURL: bubbleBaseURL + "/client/v4", APIToken: fmt.Sprintf("token-%d", i+1), UserAgent: fmt.Sprintf("run-%d", i),
-			HTTPClient: &http.Client{Transport: client.NewHandlerTransport(net)},
-			MaxRetries: -1, // a 429 fails the run
-		})
-		var next atomic.Int64
-		for range workers {
-			runs.Go(func() {
-				for next.Add(1) <= int64(calls) {
-					if err := list(c); err != nil {
-						errs <- fmt.Errorf("run-%d: %w", i, err)
-					}
+		// A run is processes phases one after the other (Terraform's plan,
+		// apply, refresh, destroy), each a new client.
+		runs.Go(func() {
+			for phase := range processes {
+				c := newClient(t, client.Config{
+					BaseURL: bubbleBaseURL + "/client/v4", APIToken: fmt.Sprintf("token-%d", i+1), UserAgent: fmt.Sprintf("run-%d", i),
+					HTTPClient: &http.Client{Transport: client.NewHandlerTransport(net)},
+					MaxRetries: -1, // a 429 fails the run
+				})
+				var next atomic.Int64
+				share := int64(calls/processes + min(1, max(0, calls%processes-phase)))
+				var workersDone sync.WaitGroup
+				for range workers {
+					workersDone.Go(func() {
+						for next.Add(1) <= share {
+							if err := list(c); err != nil {
+								errs <- fmt.Errorf("run-%d: %w", i, err)
+							}
+						}
+					})
 				}
-			})
-		}
+				workersDone.Wait()
+			}
+		})
 	}
 	runs.Wait()
 	took := time.Since(start)
@@ -133,7 +143,7 @@ func TestClientsShareTheBudgetWithoutALockout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limit := emulator.RateLimitConfig{Requests: 240, Window: 30 * time.Second}
 		const k, workers, calls = 4, 10, 180
-		run := runBudgetClients(t, limit, k, workers, calls, 0)
+		run := runBudgetClients(t, limit, k, 1, workers, calls, 0)
 		run.check(t, calls)
 		minimum := time.Duration(float64(k*calls) / float64(limit.Requests) * float64(limit.Window))
 		t.Logf("%d runs × %d requests: %v, the quota's minimum %v (%.2f×)", k, calls, run.took, minimum, run.took.Seconds()/minimum.Seconds())
@@ -150,7 +160,7 @@ func TestClientsLeaveASteadySenderItsShare(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limit := emulator.RateLimitConfig{Requests: 240, Window: 30 * time.Second}
 		const k, workers, calls = 4, 10, 60
-		run := runBudgetClients(t, limit, k, workers, calls, 0.6)
+		run := runBudgetClients(t, limit, k, 3, workers, calls, 0.6)
 		run.check(t, calls)
 		t.Logf("%d runs × %d requests beside a dashboard at 60 %%: %v; the dashboard sent %d", k, calls, run.took, len(run.received["dashboard"]))
 	})

@@ -146,10 +146,11 @@ func (l *rateLimiter) acquire(ctx context.Context) (done func(), err error) {
 //     attempt in flight until the next fields arrive.
 //   - A newcomer knows nothing of the others' pace. It takes what they spent
 //     of the current window before it, over the time the window has run, as
-//     their pace for learnPeriod (seedOthers): a dashboard already in use
-//     keeps its share. That spending may also be the same run's previous
-//     process (the plan before the apply), which has stopped: a few probes
-//     tell, and after learnPeriod only the measured pace counts.
+//     their pace (seedOthers): a dashboard already in use keeps its share.
+//     That spending may also be the same run's previous process (the plan
+//     before the apply), which has stopped: learnProbes probes over
+//     learnPeriod tell. Others who went on at half the guessed pace or more
+//     keep the guess for the window; else only the measured pace counts.
 //   - Bursts. o is measured over at least learnPeriod, so a burst of others
 //     at a window's start holds a client back only until it is a window old.
 //   - Rounding. The server rounds t up (assumed), and a client adds
@@ -160,10 +161,12 @@ func (l *rateLimiter) acquire(ctx context.Context) (done func(), err error) {
 //
 // Measured (budget_emulator_test.go, fake clock): 4 clients × 180 requests
 // against 240 per 30 s finish in 1.01 × requests / quota × window; beside a
-// steady sender at 60 % nobody meets a 429; a later process of one run waits
-// at most learnPeriod. Not covered: a steady sender above about 70 % of the
-// quota, or far more than concurrentClients clients at once, can still meet a
-// lockout, which the client then waits out.
+// steady sender at 60 %, with each run three processes one after the other,
+// nobody meets a 429; a later process of one run waits at most learnPeriod.
+// Not covered: a steady sender above about 70 % of the quota, far more than
+// concurrentClients clients at once, or a quota so small that its reserve is
+// a handful of requests (60 per 15 s) can still meet a lockout, which the
+// client then waits out.
 const (
 	reserveFraction = 20 // the reserve is 1/reserveFraction of the quota, at least 1
 	// concurrentClients is how many clients of one user the rule expects to
@@ -208,8 +211,9 @@ type serverBudget struct {
 	firstSeen time.Time
 	// seed is a guess of others' pace, until seedUntil (see seedOthers);
 	// lastProbe is when the client last probed to check it.
-	seed                 float64
-	seedUntil, lastProbe time.Time
+	seed                             float64
+	seedUntil, learnUntil, lastProbe time.Time
+	seedKept                         bool
 	// probing is set when the rule held an attempt back, and cleared by the
 	// next fields: until then at most one attempt is in flight, so that a
 	// client that waited sends on a fresh figure, not on one the others
@@ -350,7 +354,8 @@ func (b *serverBudget) seedOthers(f rateLimitFields, at time.Time) {
 	b.firstSeen = at
 	elapsed := time.Duration(f.window-f.reset) * time.Second
 	if before := f.quota - f.remaining - 1; before > 0 && elapsed > 0 {
-		b.seed, b.seedUntil = float64(before)/elapsed.Seconds(), at.Add(learnPeriod)
+		b.seed, b.seedKept = float64(before)/elapsed.Seconds(), false
+		b.seedUntil, b.learnUntil = at.Add(learnPeriod), at.Add(learnPeriod)
 	}
 }
 
@@ -388,6 +393,16 @@ func (b *serverBudget) othersRate(now time.Time) float64 {
 		// Over at least learnPeriod: a burst is no steady pace.
 		elapsed := max(min(now.Sub(b.firstSeen), b.span()), learnPeriod)
 		measured = float64(b.marks[len(b.marks)-1].total-base.total) / elapsed.Seconds()
+	}
+	if b.seed > 0 && !now.Before(b.seedUntil) && !b.seedKept {
+		// The probes' verdict: others who go on at half the guessed pace or
+		// more are steady senders, and the guess holds for the window; else
+		// the spending was a burst that has stopped.
+		if b.seedKept = measured >= b.seed/2; b.seedKept {
+			b.seedUntil = b.resetAt
+		} else {
+			b.seed = 0
+		}
 	}
 	if now.Before(b.seedUntil) {
 		return max(measured, b.seed)
@@ -430,7 +445,8 @@ func (b *serverBudget) decide(now time.Time) (ok bool, until time.Time, remainin
 	if fits && !(b.probing && b.inflight > 0) {
 		return true, time.Time{}, r, tau
 	}
-	if now.Before(b.seedUntil) && b.inflight == 0 && spare >= 1 && !now.Before(b.lastProbe.Add(learnPeriod/learnProbes)) {
+	learning := now.Before(b.learnUntil)
+	if learning && b.inflight == 0 && spare >= 1 && !now.Before(b.lastProbe.Add(learnPeriod/learnProbes)) {
 		// The seed holds the client back: probe, a few times, to measure.
 		b.lastProbe = now
 		return true, time.Time{}, r, tau
@@ -448,9 +464,9 @@ func (b *serverBudget) decide(now time.Time) (ok bool, until time.Time, remainin
 			until = at
 		}
 	}
-	if now.Before(b.seedUntil) {
-		// Wake for the next probe, and when the seed no longer holds.
-		for _, t := range []time.Time{b.lastProbe.Add(learnPeriod / learnProbes), b.seedUntil} {
+	if learning {
+		// Wake for the next probe, and for the probes' verdict.
+		for _, t := range []time.Time{b.lastProbe.Add(learnPeriod / learnProbes), b.learnUntil} {
 			if t.After(now) && t.Before(until) {
 				until = t
 			}
