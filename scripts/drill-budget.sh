@@ -37,7 +37,7 @@ scenario() {
   rm -f "$log"
 }
 
-header='| K | N | limit per user | dashboard | requests of the runs | of the dashboard | 429s | lockouts | wall | first to last request | least the quota allows | wall / least | requests / least |
+header='| K | N | limit per user | dashboard | requests of the runs | of the dashboard | 429s | lockouts | wall | first to last request | least the quota allows | wall / least | first to last / least |
 |---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 
 if [ "${1:-}" = once ]; then
@@ -47,6 +47,8 @@ if [ "${1:-}" = once ]; then
   exit 0
 fi
 
+# The commit under test, taken before the build: one made during the run is not the one measured.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet || echo -dirty)"
 echo "==> budget drill on $(cli_version "$cli") (a few minutes)"
 echo "$header"
 rows=()
@@ -64,7 +66,7 @@ section="$(
   echo "$begin"
   echo "## Runs of one user sharing Cloudflare's rate limit"
   echo
-  echo "Produced by \`make drill-budget\` (scripts/drill-budget.sh → TestBudgetDrill) on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $(git rev-parse --short HEAD)$(git diff --quiet || echo -dirty), $(cli_version "$cli"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Produced by \`make drill-budget\` (scripts/drill-budget.sh → TestBudgetDrill) on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, $(cli_version "$cli"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "Each run is its own Terraform CLI and provider; together they share one user's budget on one emulator account. A run applies N login methods with SCIM configs and destroys them. *Wall* is from the runs' start to the end of the last destroy, CLI start-up included; *first to last request* is the time the API was in use, as the emulator saw it. *Least the quota allows* is all requests (the dashboard's included) / quota × window. The dashboard lists login methods at its share of the quota, from a window before the runs start, without reading the rate-limit fields. *none* is a server without a limit and without the fields: the client's own limit alone."
   echo

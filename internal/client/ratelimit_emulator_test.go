@@ -34,6 +34,9 @@ type network struct {
 	emu   *emulator.Server
 	delay func(i int, rng *rand.Rand) time.Duration
 	blind map[string]bool
+	// back, if set, delays the answer to the i-th request after the
+	// emulator counted it, so that answers may overtake each other.
+	back func(i int, rng *rand.Rand) time.Duration
 
 	mu       sync.Mutex
 	rng      *rand.Rand // a fixed seed: runs repeat
@@ -56,7 +59,10 @@ func newNetwork(emu *emulator.Server, delay func(i int, rng *rand.Rand) time.Dur
 
 func (n *network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n.mu.Lock()
-	delay := n.delay(n.carried, n.rng)
+	delay, back := n.delay(n.carried, n.rng), time.Duration(0)
+	if n.back != nil {
+		back = n.back(n.carried, n.rng)
+	}
 	n.carried++
 	n.mu.Unlock()
 	if err := client.SleepContext(r.Context(), delay); err != nil {
@@ -69,6 +75,7 @@ func (n *network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n.mu.Lock()
 	n.received = append(n.received, rcpt)
 	n.mu.Unlock()
+	_ = client.SleepContext(r.Context(), back) // the answer is late; a gone client does not matter
 }
 
 // receipts returns what the server received from the client with the given

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
+	"time"
 )
 
 func TestParseRateLimitFields(t *testing.T) {
@@ -42,5 +44,34 @@ func TestParseRateLimitFields(t *testing.T) {
 				t.Errorf("parseRateLimitFields(%v) = %+v, %v; want %+v, %v", h, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// Answers overtake each other: the server counted three requests of this
+// client (r = 100, 99, 98) and the answers arrive 98, 100, 99. That is one
+// window (r rose, but by no more than answers in flight explain), and no
+// request of anyone else.
+func TestOwnAnswersOutOfOrderAreNotOthers(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := newServerBudget(func() time.Time { return now })
+	b.answered = true
+	field := func(r int64) http.Header {
+		h := http.Header{}
+		h.Set("Ratelimit", fmt.Sprintf(`"default";r=%d;t=200`, r))
+		h.Set("Ratelimit-Policy", `"default";q=1200;w=300`)
+		return h
+	}
+	b.inflight = 4 // three answered below, one still in flight
+	for _, r := range []int64{98, 100, 99} {
+		b.done(field(r))
+		now = now.Add(10 * time.Millisecond)
+	}
+	if got := b.othersInWindow(); got != 0 || b.rMin != 98 || b.rMax != 100 || b.own != 3 {
+		t.Errorf("others %d, r from %d to %d over %d answers; want 0 others, 100 to 98 over 3", got, b.rMax, b.rMin, b.own)
+	}
+	// A dashboard's were counted at 97, 96 and 95, the one in flight at 94.
+	b.done(field(94))
+	if got := b.othersInWindow(); got != 3 {
+		t.Errorf("others %d, want 3", got)
 	}
 }

