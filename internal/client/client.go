@@ -14,8 +14,10 @@ const (
 	DefaultBaseURL   = "https://api.cloudflare.com/client/v4"
 	DefaultUserAgent = "terraform-provider-zerotrust/dev"
 
-	DefaultMaxRetries     = 5
-	DefaultMaxRetryWait   = 2 * time.Minute
+	DefaultMaxRetries   = 5
+	DefaultMaxRetryWait = 2 * time.Minute
+	// DefaultMaxLockoutWait covers Cloudflare's lockout of five minutes.
+	DefaultMaxLockoutWait = 6 * time.Minute
 	DefaultRetryBaseDelay = 500 * time.Millisecond
 	// maxRetryDelay caps one backoff step (not a server's retry-after).
 	maxRetryDelay = 30 * time.Second
@@ -24,10 +26,13 @@ const (
 	DefaultRequestTimeout = 60 * time.Second
 )
 
-// Logger receives debug records of requests. Fields never hold credentials
-// or secrets. The provider adapts tflog to it.
+// Logger receives debug records of requests, and records at info level of
+// what a person waiting for a run should know (a wait for the API's rate
+// limit). Fields never hold credentials or secrets. The provider adapts
+// tflog to it.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Config configures a Client. The zero value of every optional field means
@@ -56,6 +61,12 @@ type Config struct {
 	// counts, retries included. The first RateLimit requests of a run go
 	// without waiting; only longer runs are paced. 0 means DefaultRateLimit
 	// (Cloudflare's limit per user). RateLimitDisabled turns the limit off.
+	//
+	// Independently of it, the Client shares the user's budget with the
+	// user's other clients through the rate-limit fields the API sends
+	// (Ratelimit, Ratelimit-Policy; see serverBudget): an attempt waits
+	// while what the API says remains is needed by the others. The stricter
+	// of the two applies.
 	RateLimit         int64
 	RateLimitDisabled bool
 
@@ -68,6 +79,12 @@ type Config struct {
 	MaxRetries     int
 	MaxRetryWait   time.Duration
 	RetryBaseDelay time.Duration
+
+	// MaxLockoutWait bounds how long a call waits for the end of a
+	// rate-limit lockout (a 429, until its Retry-After or the window's end
+	// the API reports); a longer lockout fails the call at once. 0 means
+	// DefaultMaxLockoutWait. The wait does not count against MaxRetryWait.
+	MaxLockoutWait time.Duration
 
 	// Logger receives redacted debug records of every attempt; nil means
 	// no logs.
@@ -82,9 +99,11 @@ type Client struct {
 	setAuth    func(http.Header)
 	credential Credential
 	httpClient *http.Client
-	limiter    *rateLimiter // nil: no limit
+	limiter    *rateLimiter  // nil: no limit
+	budget     *serverBudget // the API's rate-limit fields
 	maxRetries int
 	maxWait    time.Duration
+	maxLockout time.Duration
 	baseDelay  time.Duration
 	logger     Logger
 	redact     *redactor
@@ -138,7 +157,9 @@ func New(cfg Config) (*Client, error) {
 		httpClient: hc,
 		maxRetries: cfg.MaxRetries,
 		maxWait:    cfg.MaxRetryWait,
+		maxLockout: cfg.MaxLockoutWait,
 		baseDelay:  cfg.RetryBaseDelay,
+		budget:     newServerBudget(time.Now),
 		logger:     cfg.Logger,
 		redact:     newRedactor(cfg.APIToken, cfg.APIKey, cfg.Email),
 		sleep:      SleepContext,
@@ -158,6 +179,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.baseDelay <= 0 {
 		c.baseDelay = DefaultRetryBaseDelay
+	}
+	if c.maxLockout <= 0 {
+		c.maxLockout = DefaultMaxLockoutWait
 	}
 
 	if err := CheckRateLimit(cfg.RateLimit); err != nil && !cfg.RateLimitDisabled {

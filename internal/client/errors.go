@@ -224,9 +224,9 @@ func IsAuth(err error) bool {
 	return ok && e.isAuth()
 }
 
-// CanReadButNotEdit reports whether err is a write refused as an auth failure although one GET of the
+// canReadButNotEdit reports whether err is a write refused as an auth failure although one GET of the
 // same object right after it was served: the credential is valid and may read, but not edit.
-func CanReadButNotEdit(err error) bool {
+func canReadButNotEdit(err error) bool {
 	e, ok := asAPIError(err)
 	return ok && e.isAuth() && e.ReadCheck == ReadAllowed
 }

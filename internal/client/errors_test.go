@@ -152,7 +152,7 @@ func TestForbiddenWriteReadCheckOnlyWhenItDecides(t *testing.T) {
 			})
 			c, _ := newTestClient(t, api.URL, func(c *Config) { c.MaxRetries = -1 })
 			_, err := c.UpdateIdentityProvider(context.Background(), AccountScope(testAccount), testIdPID, samlIdP())
-			if !IsAuth(err) || CanReadButNotEdit(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "reading too") {
+			if !IsAuth(err) || canReadButNotEdit(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "reading too") {
 				t.Errorf("err = %v", err)
 			}
 			if gets.Load() != tc.wantGETs {

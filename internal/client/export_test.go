@@ -9,6 +9,7 @@ import (
 var (
 	NewHandlerTransport = func(h http.Handler) http.RoundTripper { return handlerTransport{h} }
 	MaxInWindow         = maxInWindow
+	CanReadButNotEdit   = canReadButNotEdit
 )
 
 // IsServerError reports whether err is an API 5xx.

@@ -143,9 +143,18 @@ type logRecorder struct {
 }
 
 func (l *logRecorder) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.record("", msg, fields)
+}
+
+// Info records are kept with the prefix "INFO ".
+func (l *logRecorder) Info(_ context.Context, msg string, fields map[string]any) {
+	l.record("INFO ", msg, fields)
+}
+
+func (l *logRecorder) record(level, msg string, fields map[string]any) {
 	b, _ := json.Marshal(fields)
 	l.mu.Lock()
-	l.records = append(l.records, msg+" "+string(b))
+	l.records = append(l.records, level+msg+" "+string(b))
 	l.mu.Unlock()
 }
 

@@ -73,10 +73,14 @@ type attemptResult struct {
 //     before doing anything). A 5xx or a lost response is returned as an
 //     *OutcomeUnknownError.
 //   - "x-should-retry: false" (sent with 409) forbids a retry.
+//   - A 429 is a lockout: every call waits until it ends (its retry-after,
+//     or else the end of the window the rate-limit fields report), if that
+//     is within MaxLockoutWait, and the wait is logged at info level.
+//     Without either, it backs off like a 5xx.
 //   - The total time spent retrying is bounded by MaxRetryWait; a
-//     retry-after that does not fit is not waited for. Time spent waiting
-//     for a turn (the client-side rate limit, another caller's 429) does not
-//     count.
+//     retry-after of a 5xx that does not fit is not waited for. Time spent
+//     waiting for a turn (the client-side rate limit, the API's budget,
+//     a lockout) does not count.
 func (c *Client) do(ctx context.Context, req *request) (response, error) {
 	if err := ctx.Err(); err != nil {
 		return response{}, fmt.Errorf("%s %s: %w", req.method, req.path, err)
@@ -98,7 +102,7 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 
 		start := time.Now()
 		res := c.send(ctx, req)
-		attemptDone()
+		attemptDone(res.header)
 		c.logAttempt(ctx, req, attempt, res, time.Since(start))
 
 		var lastErr error
@@ -138,12 +142,24 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 			switch {
 			case res.status == http.StatusTooManyRequests:
 				retryable = !noRetry
-				if apiErr.RetryAfter > 0 {
-					delay = apiErr.RetryAfter
-					waitedUntil = c.pause(apiErr.RetryAfter)
-				} else {
+				lockout := lockoutLeft(apiErr.RetryAfter, res.header)
+				if lockout <= 0 {
 					delay = c.backoff(attempt)
+					break
 				}
+				// Every call waits for the lockout to end, even if this one
+				// may not wait that long.
+				var extended bool
+				waitedUntil, extended = c.pause(lockout)
+				if lockout > c.maxLockout {
+					return resp, lastErr
+				}
+				if extended {
+					c.logLockout(ctx, req, lockout)
+				}
+				// Waiting out a lockout is waiting for a turn, not retrying.
+				delay = lockout
+				deadline = deadline.Add(lockout)
 			case res.status >= 500:
 				if !idempotent {
 					return resp, c.outcomeUnknown(req, apiErr)
@@ -178,25 +194,71 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 	}
 }
 
-// waitTurn waits out a shared pause set by another caller's 429 and takes a
-// turn from the rate limiter. The caller calls done when its attempt ended.
-func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(), err error) {
+// waitTurn waits out a shared pause set by another caller's 429, takes a
+// turn from the rate limiter, then from the API's budget. The caller calls
+// done with the response's header (nil without one) when its attempt ended.
+func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(http.Header), err error) {
 	if waitedUntil, err = c.waitPause(ctx, waitedUntil); err != nil {
 		return nil, err
 	}
-	if c.limiter == nil {
-		return func() {}, nil
+	limiterDone := func() {}
+	if c.limiter != nil {
+		if limiterDone, err = c.limiter.acquire(ctx); err != nil {
+			return nil, err
+		}
+		// The limiter may have held this call for minutes: long enough for
+		// another caller to meet a 429.
+		if _, err := c.waitPause(ctx, waitedUntil); err != nil {
+			limiterDone()
+			return nil, err
+		}
 	}
-	if done, err = c.limiter.acquire(ctx); err != nil {
+	budgetDone, err := c.budget.acquire(ctx, func(remaining int64, left time.Duration) { c.logBudgetWait(ctx, remaining, left) })
+	if err != nil {
+		limiterDone()
 		return nil, err
 	}
-	// The limiter may have held this call for minutes: long enough for
-	// another caller to meet a 429.
-	if _, err := c.waitPause(ctx, waitedUntil); err != nil {
-		done()
-		return nil, err
+	return func(h http.Header) {
+		budgetDone(h)
+		limiterDone()
+	}, nil
+}
+
+// lockoutLeft is how long a 429 says the lockout lasts: its retry-after,
+// which takes precedence (draft-ietf-httpapi-ratelimit-headers), or else the
+// end of the window when the rate-limit fields say nothing remains; 0 when
+// the answer does not say.
+func lockoutLeft(retryAfter time.Duration, h http.Header) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter
 	}
-	return done, nil
+	if f, ok := parseRateLimitFields(h); ok && f.remaining == 0 && f.reset > 0 {
+		return time.Duration(f.reset) * time.Second
+	}
+	return 0
+}
+
+// logLockout says at info level that every call waits for a lockout to end.
+func (c *Client) logLockout(ctx context.Context, req *request, left time.Duration) {
+	if c.logger == nil {
+		return
+	}
+	c.logger.Info(ctx, fmt.Sprintf("zerotrust API: Cloudflare's rate limit for this user is exhausted (by this run or "+
+		"another client of the same user: the dashboard, another token, another run); every request waits %s "+
+		"for the lockout to end", left.Round(time.Second)), map[string]any{
+		"method": req.method, "path": req.path, "wait_seconds": int64(left.Round(time.Second) / time.Second),
+	})
+}
+
+// logBudgetWait says at info level, once per window, that requests wait for
+// the window to end because what remains of it is the user's other clients'.
+func (c *Client) logBudgetWait(ctx context.Context, remaining int64, left time.Duration) {
+	if c.logger == nil {
+		return
+	}
+	c.logger.Info(ctx, fmt.Sprintf("zerotrust API: %d requests remain of this user's Cloudflare rate limit for the next "+
+		"%s, kept for the user's other clients; requests wait for the window to end", remaining, left.Round(time.Second)),
+		map[string]any{"remaining": remaining, "wait_seconds": int64(left.Round(time.Second) / time.Second)})
 }
 
 // waitPause waits until the shared pause ends, unless this call already
@@ -214,16 +276,17 @@ func (c *Client) waitPause(ctx context.Context, waitedUntil int64) (int64, error
 	return until, nil
 }
 
-// pause holds every caller back for d and returns the pause's end.
-func (c *Client) pause(d time.Duration) int64 {
+// pause holds every caller back for d and returns the pause's end, and
+// whether this call extended it.
+func (c *Client) pause(d time.Duration) (int64, bool) {
 	until := time.Now().Add(d).UnixNano()
 	for {
 		cur := c.pauseUntil.Load()
 		if cur >= until {
-			return cur
+			return cur, false
 		}
 		if c.pauseUntil.CompareAndSwap(cur, until) {
-			return until
+			return until, true
 		}
 	}
 }

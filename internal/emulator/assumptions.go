@@ -77,11 +77,11 @@ const (
 	DefaultIdentityUpdateBehavior = "no_action"
 
 	// RateLimitRequests and RateLimitWindow are Cloudflare's documented
-	// per-user limit; RateLimitPenalty is how long every call is refused after
-	// going over it. The limiter is off unless Options.RateLimit is set.
+	// per-user limit; going over it refuses every call for the next window
+	// (documented: "all API calls for the next five minutes will be blocked").
+	// The limiter is off unless Options.RateLimit is set.
 	RateLimitRequests = 1200
 	RateLimitWindow   = 5 * time.Minute
-	RateLimitPenalty  = 5 * time.Minute
 )
 
 // RedactedSecret is how every response except the one that created it shows a

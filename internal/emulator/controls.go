@@ -21,7 +21,7 @@ import (
 //	GET    /__emulator/idps/{kind}/{scope_id}/{id}    one IdP with its secret, SCIM URL, users, groups
 //	PATCH  /__emulator/idps/{kind}/{scope_id}/{id}    JSON merge patch (RFC 7386) of the IdP, like a dashboard edit
 //	DELETE /__emulator/idps/{kind}/{scope_id}/{id}    delete, like the dashboard (also read-only IdPs)
-//	GET    /__emulator/counters                       {"counts":{"GET /accounts/{account_id}/...":n}}
+//	GET    /__emulator/counters                       {"counts":{"GET /accounts/{account_id}/...":n},"rate_limit":{"refused":n,"lockouts":n,"most_in_window":n}}
 //	DELETE /__emulator/counters                       reset the counters
 //	GET    /__emulator/faults                         the FaultConfig
 //	PUT    /__emulator/faults                         set the FaultConfig ({} turns faults off)
@@ -126,7 +126,7 @@ func (s *Server) controlRoutes() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	handle("GET "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
-		controlJSON(w, http.StatusOK, map[string]any{"counts": s.RequestCounts()})
+		controlJSON(w, http.StatusOK, map[string]any{"counts": s.RequestCounts(), "rate_limit": s.RateLimitCounts()})
 	})
 	handle("DELETE "+p+"/counters", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetCounts()

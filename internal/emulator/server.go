@@ -25,6 +25,11 @@ type Options struct {
 	// Tokens are API tokens and what they may do. Every token may act on every
 	// configured account and zone.
 	Tokens map[string]Permission
+	// TokenUsers maps an API token to the e-mail of the user who owns it.
+	// Cloudflare counts its rate limit per user, across all of the user's
+	// tokens and its API key (whose APIKeyCred.Email names the user); a token
+	// not listed here is account-owned and has a budget of its own.
+	TokenUsers map[string]string
 	// APIKeys are legacy X-Auth-Email/X-Auth-Key credentials; the map key is a
 	// label of your choice.
 	APIKeys map[string]APIKeyCred
@@ -47,8 +52,11 @@ type Options struct {
 	// Cloudflare's real form). The SCIM service itself is always served on the
 	// emulator's own address.
 	PublicSCIMBase string
-	// RateLimit turns on a real per-credential rate limiter (Cloudflare's is
-	// RateLimitRequests per RateLimitWindow). Nil means off.
+	// RateLimit turns on Cloudflare's rate limit: one budget per user (see
+	// TokenUsers), the Ratelimit and Ratelimit-Policy headers on every
+	// authenticated API response, a lockout of one window for going over
+	// (CloudflareRateLimit is Cloudflare's own). Nil means off: no limit and
+	// no rate-limit headers.
 	RateLimit *RateLimitConfig
 }
 
@@ -63,9 +71,10 @@ type Server struct {
 	zones    map[string]string
 	disabled map[string]bool
 
-	credMu  sync.RWMutex
-	tokens  map[string]Permission
-	apiKeys map[string]APIKeyCred
+	credMu     sync.RWMutex
+	tokens     map[string]Permission
+	tokenUsers map[string]string
+	apiKeys    map[string]APIKeyCred
 
 	mu           sync.RWMutex
 	records      []*record // creation order
@@ -126,6 +135,7 @@ func newServer(opts Options) *Server {
 		zones:        map[string]string{},
 		disabled:     map[string]bool{},
 		tokens:       map[string]Permission{},
+		tokenUsers:   map[string]string{},
 		apiKeys:      map[string]APIKeyCred{},
 		byKey:        map[string]*record{},
 		byPopulation: map[string]*record{},
@@ -148,6 +158,9 @@ func newServer(opts Options) *Server {
 	}
 	for t, p := range opts.Tokens {
 		s.tokens[t] = p
+	}
+	for t, u := range opts.TokenUsers {
+		s.tokenUsers[t] = u
 	}
 	for l, c := range opts.APIKeys {
 		s.apiKeys[l] = c
@@ -249,13 +262,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, key string, wr
 // admit runs the credential checks and the rate limit. When it refuses the
 // request it has written the answer to w and returns false.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, write bool) (Scope, bool) {
-	credKey, perm, aerr := s.authenticate(r)
+	budget, perm, aerr := s.authenticate(r)
 	if aerr != nil {
 		aerr.write(w)
 		return Scope{}, false
 	}
 	if s.limiter != nil {
-		if !s.limiter.allow(credKey, w) {
+		if !s.limiter.allow(budget, w) {
 			return Scope{}, false
 		}
 	}
@@ -295,7 +308,7 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, bw *buffered
 	}
 	switch {
 	case f.rateLimited:
-		writeRateLimited(bw, f.retryAfter, 0)
+		writeRateLimited(bw, f.retryAfter)
 	case f.serverError != 0:
 		writeError(bw, f.serverError, codeInternal, msgInternal)
 	case f.conflict:
@@ -311,8 +324,8 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, bw *buffered
 	return true
 }
 
-// authenticate returns a key identifying the credential (for rate limiting)
-// and its permission.
+// authenticate returns the rate-limit budget of the credential (its user, or
+// the token itself for an account-owned token) and its permission.
 func (s *Server) authenticate(r *http.Request) (string, Permission, *apiError) {
 	authz := r.Header.Get("Authorization")
 	email, key := r.Header.Get("X-Auth-Email"), r.Header.Get("X-Auth-Key")
@@ -330,6 +343,9 @@ func (s *Server) authenticate(r *http.Request) (string, Permission, *apiError) {
 		perm, ok := s.tokens[token]
 		if !ok {
 			return "", 0, newAPIError(http.StatusForbidden, codeAuthError, msgAuthError)
+		}
+		if user := s.tokenUsers[token]; user != "" {
+			return "user:" + strings.ToLower(user), perm, nil
 		}
 		return "token:" + token, perm, nil
 	case email != "" && key != "":
@@ -402,11 +418,14 @@ func (s *Server) RequestCounts() map[string]int {
 	return out
 }
 
-// ResetCounts sets every request counter to zero.
+// ResetCounts sets every request counter, and the rate limiter's, to zero.
 func (s *Server) ResetCounts() {
 	s.countMu.Lock()
-	defer s.countMu.Unlock()
 	clear(s.counts)
+	s.countMu.Unlock()
+	if s.limiter != nil {
+		s.limiter.resetCounts()
+	}
 }
 
 // emit sends a buffered response and shows it to the test observer.
@@ -524,19 +543,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n')) // a vanished client is not an error here
 }
 
-// writeRateLimited writes Cloudflare's 429.
-func writeRateLimited(w http.ResponseWriter, retryAfter time.Duration, limit int) {
-	secs := int((retryAfter + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
-	if limit <= 0 {
-		limit = RateLimitRequests
-	}
+// writeRateLimited writes Cloudflare's 429 with its Retry-After. An injected
+// 429 without the rate limiter's headers gets the ones Cloudflare would send
+// during a lockout: nothing remains until the retry-after.
+func writeRateLimited(w http.ResponseWriter, retryAfter time.Duration) {
+	secs := max(ceilSeconds(retryAfter), 1)
 	h := w.Header()
 	h.Set("Retry-After", fmt.Sprint(secs))
-	h.Set("X-Ratelimit-Limit", fmt.Sprint(limit))
-	h.Set("X-Ratelimit-Remaining", "0")
-	h.Set("X-Ratelimit-Reset", fmt.Sprint(secs))
+	if h.Get("Ratelimit") == "" {
+		h.Set("Ratelimit", fmt.Sprintf("%s;r=0;t=%d", rateLimitPolicy, secs))
+		h.Set("Ratelimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", rateLimitPolicy, RateLimitRequests, ceilSeconds(RateLimitWindow)))
+	}
 	writeError(w, http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
 }

@@ -56,9 +56,6 @@ func NewMemo(f *Fetcher, maxEntries int, maxBytes int64) *Memo {
 	return &Memo{fetcher: f, maxEntries: maxEntries, maxBytes: maxBytes, lru: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// Fetches returns how many requests the memo has made, as opposed to answers it served from what it kept.
-func (m *Memo) Fetches() int64 { return m.fetches.Load() }
-
 // Fetch returns what Fetcher.Fetch(ctx, rawURL, p) returns, asking the server only if the memo holds no
 // result for rawURL and p yet.
 func (m *Memo) Fetch(ctx context.Context, rawURL string, p Policy) ([]byte, error) {

@@ -32,8 +32,8 @@ func TestMemoAsksEachURLOnce(t *testing.T) {
 			t.Fatalf("missing: %v", err)
 		}
 	}
-	if n := s.requests.Load(); n != 3 || m.Fetches() != 3 {
-		t.Fatalf("%d requests (%d fetches) for 3 distinct URLs asked 3 times each", n, m.Fetches())
+	if n := s.requests.Load(); n != 3 || m.fetches.Load() != 3 {
+		t.Fatalf("%d requests (%d fetches) for 3 distinct URLs asked 3 times each", n, m.fetches.Load())
 	}
 	// Another policy is another question.
 	if _, err := m.Fetch(context.Background(), s.URL+"/a", discoveryLike(true)); err != nil || s.requests.Load() != 4 {
@@ -124,7 +124,7 @@ func TestMemoBounds(t *testing.T) {
 			}
 		}
 	}
-	if small.Fetches() != 3 {
-		t.Fatalf("%d fetches, want 3: the long body asked twice, the short one once", small.Fetches())
+	if small.fetches.Load() != 3 {
+		t.Fatalf("%d fetches, want 3: the long body asked twice, the short one once", small.fetches.Load())
 	}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -45,6 +46,8 @@ type testEnv struct {
 	fetchTransport http.RoundTripper
 	// discoveryTimeout, when set, bounds the fetch of a discovery document instead of fetch.DefaultTimeout.
 	discoveryTimeout time.Duration
+	// token is the API token of the provider block; the emulator's write token when empty.
+	token string
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -73,7 +76,7 @@ func (e *testEnv) server() tfprotov6.ProviderServer {
 
 // provider renders a provider block for the emulator, with extra lines added.
 func (e *testEnv) provider(extra ...string) string {
-	token := fmt.Sprintf("api_token  = %q", e.emu.WriteToken)
+	token := fmt.Sprintf("api_token  = %q", cmp.Or(e.token, e.emu.WriteToken))
 	if e.tokenFromEnv {
 		token = "# api_token from " + envAPIToken
 	}

@@ -198,11 +198,12 @@ func (l *scimConfigList) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (l *scimConfigList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = loginMethodListSchema("Lists the SCIM configs of the SAML login methods of an account or zone, to import them with " +
-		"`terraform query` (Terraform 1.14 and later): one for each login method whose SCIM provisioning was ever switched on " +
-		"(it has a `scim_base_url`), whether it is on now or not; `scim_enabled` narrows that down. The filters select login " +
-		"methods, as in the `zerotrust_saml_login_method` list. With `include_resource = true` each result is the full " +
-		"`zerotrust_scim_config` with its settings; the secret is never part of it (Cloudflare shows it only once).")
+	resp.Schema = loginMethodListSchema("Lists the SCIM configs of the login methods of an account or zone, to import them with " +
+		"`terraform query` (Terraform 1.14 and later): one for each login method of the types Cloudflare provisions with SCIM (" +
+		scimTypes() + ") whose SCIM provisioning was ever switched on (it has a `scim_base_url`), whether it is on now or not; `scim_enabled` narrows that " +
+		"down. The filters select login methods, as in the `zerotrust_saml_login_method` list; login methods of other types, and " +
+		"those Cloudflare marks read-only, are left out, and a warning counts them. With `include_resource = true` each result is " +
+		"the full `zerotrust_scim_config` with its settings; the secret is never part of it (Cloudflare shows it only once).")
 }
 
 func (l *scimConfigList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

@@ -114,6 +114,7 @@ func (r *loginMethodResource[M, P]) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	tflog.Info(ctx, "created "+r.spec.noun(), map[string]any{"id": created.ID, "scope": scope.String()})
+	r.data.known.Remember(scope, created)
 	*k.ID = types.StringValue(created.ID)
 	*k.AccountID, *k.ZoneID = scopeAttributes(scope)
 	resp.Diagnostics.Append(w.readBack(ctx, &plan, created)...)
@@ -131,7 +132,7 @@ func (r *loginMethodResource[M, P]) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	id := k.ID.ValueString()
-	idp, err := r.data.store.Get(ctx, scope, id)
+	idp, err := r.data.getLoginMethod(ctx, scope, id)
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)

@@ -69,12 +69,11 @@ func TestLoginMethodImportRefusesTheOtherType(t *testing.T) {
 		{"zerotrust_saml_login_method", oidc.ID, "Login Method Is Not SAML"},
 		{"zerotrust_oidc_login_method", saml.ID, "Login Method Is of Another Type"},
 	} {
-		ctx := context.Background()
-		imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: tc.typeName, ID: tc.id})
-		if err != nil || len(imp.ImportedResources) != 1 {
-			t.Fatalf("importing %s: %v %v", tc.typeName, err, imp.Diagnostics)
+		imp := p.importResource(tc.typeName, tc.id)
+		if len(imp.ImportedResources) != 1 {
+			t.Fatalf("importing %s: %v", tc.typeName, imp.Diagnostics)
 		}
-		read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: tc.typeName, CurrentState: imp.ImportedResources[0].State})
+		read, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: tc.typeName, CurrentState: imp.ImportedResources[0].State})
 		if err != nil {
 			t.Fatal(err)
 		}

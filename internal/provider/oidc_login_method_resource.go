@@ -36,14 +36,14 @@ type oidcLoginMethodResource struct {
 type oidcLoginMethodList = loginMethodListResource[oidcLoginMethodModel, *oidcLoginMethodModel]
 
 func newOIDCLoginMethodResource(p *zeroTrustProvider) resource.Resource {
-	return &oidcLoginMethodResource{loginMethodResource: loginMethodResource[oidcLoginMethodModel, *oidcLoginMethodModel]{spec: &oidcLoginMethod},
+	return &oidcLoginMethodResource{loginMethodResource: loginMethodResource[oidcLoginMethodModel, *oidcLoginMethodModel]{spec: &oidcLoginMethodSpec},
 		fetches: p.fetches, discoveryTimeout: p.discoveryTimeout}
 }
 
-func newOIDCLoginMethodList() list.ListResource { return &oidcLoginMethodList{spec: &oidcLoginMethod} }
+func newOIDCLoginMethodList() list.ListResource { return &oidcLoginMethodList{spec: &oidcLoginMethodSpec} }
 
-// oidcLoginMethod is what the OIDC login method adds to the shared code.
-var oidcLoginMethod = loginMethodSpec[oidcLoginMethodModel]{
+// oidcLoginMethodSpec is what the OIDC login method adds to the shared code.
+var oidcLoginMethodSpec = loginMethodSpec[oidcLoginMethodModel]{
 	kind:    loginmethod.KindOIDCLoginMethod,
 	apiType: loginmethod.TypeOIDC,
 	suffix:  "_oidc_login_method",

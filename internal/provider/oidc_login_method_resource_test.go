@@ -328,24 +328,6 @@ func TestOIDCLoginMethod_writeOnlyOnAnOldCLI(t *testing.T) {
 	})
 }
 
-// planCreate plans the creation of a typeName resource with the given configuration, as Terraform does.
-func (p *protoServer) planCreate(typeName string, config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
-	p.t.Helper()
-	typ := p.schema.ResourceSchemas[typeName].ValueType()
-	cfg := p.value(typ, config)
-	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	resp, err := p.srv.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName: typeName, PriorState: &null, ProposedNewState: cfg, Config: cfg,
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return resp
-}
-
 // The discovery document of an issuer is fetched once per provider process, however many login methods
 // name it and however often they are planned; each distinct issuer once.
 func TestOIDCLoginMethod_oneFetchPerIssuerAndProcess(t *testing.T) {

@@ -23,6 +23,17 @@ type protoServer struct {
 // protocol configures a provider for emu with a write token and its first account as the default.
 func protocol(t testing.TB, emu *emulator.TestServer) *protoServer {
 	t.Helper()
+	return protocolWith(t, emu, map[string]tftypes.Value{
+		"api_token":  tftypes.NewValue(tftypes.String, emu.WriteToken),
+		"base_url":   tftypes.NewValue(tftypes.String, emu.APIBaseURL()),
+		"account_id": tftypes.NewValue(tftypes.String, emu.AccountID),
+		"rate_limit": tftypes.NewValue(tftypes.Number, 0),
+	})
+}
+
+// protocolWith configures a provider for emu with the given attributes of the provider block.
+func protocolWith(t testing.TB, emu *emulator.TestServer, provider map[string]tftypes.Value) *protoServer {
+	t.Helper()
 	e := &testEnv{emu: emu, now: time.Now}
 	srv, ok := e.server().(tfprotov6.ProviderServerWithListResource)
 	if !ok {
@@ -34,12 +45,7 @@ func protocol(t testing.TB, emu *emulator.TestServer) *protoServer {
 		t.Fatalf("GetProviderSchema: %v %v", err, schema.Diagnostics)
 	}
 	p := &protoServer{t: t, srv: srv, schema: schema}
-	cfg := p.value(schema.Provider.ValueType(), map[string]tftypes.Value{
-		"api_token":  tftypes.NewValue(tftypes.String, emu.WriteToken),
-		"base_url":   tftypes.NewValue(tftypes.String, emu.APIBaseURL()),
-		"account_id": tftypes.NewValue(tftypes.String, emu.AccountID),
-		"rate_limit": tftypes.NewValue(tftypes.Number, 0),
-	})
+	cfg := p.value(schema.Provider.ValueType(), provider)
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.15.9", Config: cfg})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %v", err, resp.Diagnostics)

@@ -147,9 +147,15 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"this many requests, retries included, in any five-minute window as the API counts them, nor more than " +
 					itoa(perIPRateLimit) + " in any second (Cloudflare's limit per IP): the first requests of a run go at full " +
 					"speed and only longer runs wait. Defaults to `" + itoa(defaultRateLimit) + "` (Cloudflare's limit per " +
-					"user); `0` turns the client-side limit off. Each provider process counts its own requests (Terraform " +
-					"starts one to plan and one to apply) while the API counts all of the user's: lower the limit when other " +
-					"runs or tools use the same credentials. A `429` answer still holds every request back for its `retry-after`.",
+					"user); `0` turns this count off. " +
+					"Cloudflare counts its limit per user, across the dashboard, every token of the user and every run. " +
+					"Besides this count, the provider shares that budget through the `Ratelimit` and `Ratelimit-Policy` " +
+					"headers Cloudflare sends on every response: it goes at full speed while plenty remains, and as the " +
+					"window runs low it leaves what the user's other clients have been spending for the rest of the window, " +
+					"so that runs that cannot talk to each other (parallel CI plans, a plan and an apply, provider aliases, " +
+					"Atlantis or Terraform Cloud workers) and the dashboard converge on the budget without a lockout. The " +
+					"stricter of the two applies. If a lockout happens anyway, every request waits until it ends (up to six " +
+					"minutes) and the wait is logged at INFO level with the time left.",
 			},
 			"refresh_by_list": schema.BoolAttribute{
 				Optional: true,

@@ -25,6 +25,9 @@ type providerData struct {
 	client       *client.Client
 	store        *loginmethod.Store
 	unconfigured string
+	// known remembers the type of every login method this process created or read, for the checks
+	// before an apply (which resource may manage which type).
+	known loginmethod.KnownTypes
 
 	accountID         string
 	certExpiryWarning time.Duration
@@ -93,6 +96,15 @@ func (d *providerData) begin(ctx context.Context, diags *diag.Diagnostics, actio
 		return ctx, client.Scope{}, false
 	}
 	return d.logContext(ctx), scope, true
+}
+
+// getLoginMethod reads a login method through the store (Store.Get) and remembers its type.
+func (d *providerData) getLoginMethod(ctx context.Context, scope client.Scope, id string) (*client.IdentityProvider, error) {
+	idp, err := d.store.Get(ctx, scope, id)
+	if err == nil {
+		d.known.Remember(scope, idp)
+	}
+	return idp, err
 }
 
 // beginRead is begin for a refresh. While the provider's configuration is not known yet (credentials

@@ -42,14 +42,14 @@ type samlLoginMethodList = loginMethodListResource[samlLoginMethodModel, *samlLo
 const samlLoginMethodType = TypeName + "_saml_login_method"
 
 func newSAMLLoginMethodResource(p *zeroTrustProvider) resource.Resource {
-	return &samlLoginMethodResource{loginMethodResource: loginMethodResource[samlLoginMethodModel, *samlLoginMethodModel]{spec: &samlLoginMethod},
+	return &samlLoginMethodResource{loginMethodResource: loginMethodResource[samlLoginMethodModel, *samlLoginMethodModel]{spec: &samlLoginMethodSpec},
 		now: p.now, metadata: p.metadata, fetches: p.fetches}
 }
 
-func newSAMLLoginMethodList() list.ListResource { return &samlLoginMethodList{spec: &samlLoginMethod} }
+func newSAMLLoginMethodList() list.ListResource { return &samlLoginMethodList{spec: &samlLoginMethodSpec} }
 
-// samlLoginMethod is what the SAML login method adds to the shared code.
-var samlLoginMethod = loginMethodSpec[samlLoginMethodModel]{
+// samlLoginMethodSpec is what the SAML login method adds to the shared code.
+var samlLoginMethodSpec = loginMethodSpec[samlLoginMethodModel]{
 	kind:    loginmethod.KindSAMLLoginMethod,
 	apiType: loginmethod.TypeSAML,
 	suffix:  "_saml_login_method",

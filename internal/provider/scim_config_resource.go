@@ -95,7 +95,7 @@ func (r *scimConfigResource) Read(ctx context.Context, req resource.ReadRequest,
 	if id == "" {
 		id = state.ID.ValueString()
 	}
-	idp, err := r.data.store.Get(ctx, scope, id)
+	idp, err := r.data.getLoginMethod(ctx, scope, id)
 	if loginmethod.IsGone(err) {
 		tflog.Warn(ctx, "the login method of the SCIM config is gone; removing the SCIM config from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
@@ -218,11 +218,25 @@ func (r *scimConfigResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
+// ImportState refuses a login method of a type Cloudflare has no SCIM for, or one that is read-only,
+// before anything is in state, and warns that the secret is not imported when there is one (SCIM was
+// ever on).
 func (r *scimConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	scope, id, err := importTarget(ctx, req, r.data)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Import SCIM Config", err.Error())
 		return
+	}
+	// The import reads the login method: the provider is configured by now, unless its configuration is
+	// known only at apply, and then the refresh and the apply check it.
+	var idp *client.IdentityProvider
+	if r.data != nil && r.data.client != nil {
+		if idp, err = r.data.getLoginMethod(r.data.logContext(ctx), scope, id); err != nil {
+			tflog.Debug(ctx, "the login method cannot be read at import; the refresh reads it", map[string]any{"id": id, "error": err.Error()})
+			idp = nil
+		} else if !checkManageable(loginmethod.KindSCIMConfig, idp, &resp.Diagnostics, scimConfigType, path.Empty()) {
+			return
+		}
 	}
 	accountID, zoneID := scopeAttributes(scope)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
@@ -230,8 +244,10 @@ func (r *scimConfigResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
-	resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
-		"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
-			"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+
-			"secret then stops working.")
+	if idp != nil && everEnabled(idp) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("secret"), "SCIM Secret Not Imported",
+			"Cloudflare shows a SCIM secret in plaintext only once, so import cannot recover it: secret stays null. "+
+				"The IdP keeps using the secret it has. To get a new one, set or change secret_version and apply; the old "+
+				"secret then stops working.")
+	}
 }

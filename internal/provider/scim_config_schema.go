@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
 )
 
 // The values of identity_update_behavior, in the order the documentation lists them. The same list feeds
@@ -35,6 +37,19 @@ var identityUpdateBehaviorDescription = "How a SCIM update from the IdP changes 
 	"*Group membership change reauthentication*), and only then updates the identity; `" + client.IdentityUpdateNoAction +
 	"` leaves identities alone and never asks users to sign in again."
 
+// scimTypes lists the login method types Cloudflare provisions with SCIM, from loginmethod's table, for
+// descriptions: "`saml`, `oidc`, `okta` and `azureAD` (Microsoft Entra ID)".
+func scimTypes() string {
+	types := loginmethod.KindSCIMConfig.Types()
+	for i, t := range types {
+		types[i] = "`" + t + "`"
+		if name := loginmethod.TypeName(t); !strings.EqualFold(name, t) {
+			types[i] += " (" + name + ")"
+		}
+	}
+	return joinAnd(types)
+}
+
 // scimSecretDescription explains Cloudflare's one-time secret wherever it is exposed.
 const scimSecretDescription = "Cloudflare shows the SCIM secret in plaintext **exactly once**: in the API response " +
 	"that first enables SCIM for a login method, and in the response that regenerates it. Every later read returns it " +
@@ -45,16 +60,20 @@ func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "The **SCIM provisioning** settings of a Zero Trust login method: the second half of " +
 			"Cloudflare's JumpCloud guide, *Synchronize users and groups*. Creating it turns SCIM on; give your IdP " +
 			"`scim_base_url` and `secret` (JumpCloud: *Identity Management > Base URL* and *Token Key*).\n\n" +
+			"Cloudflare provisions SCIM for login methods of the types " + scimTypes() + ", whether this provider, the " +
+			"dashboard or another tool made them. A login method of another type (one-time PIN, GitHub, Google, …) is " +
+			"refused at plan when its ID is known then, at import, and otherwise at apply, with an error that names its type.\n\n" +
 			scimSecretDescription + " This resource captures it from that response and keeps it in state; refreshes " +
 			"never replace it. Change `secret_version` to regenerate it. When no plaintext secret can be had (SCIM was " +
-			"already on before this resource managed it, or the login method was imported), `secret` is null and a warning " +
+			"already on before this resource managed it, or its SCIM config was imported after SCIM had been on), `secret` is null and a warning " +
 			"says so; set or change `secret_version` to get a new one (the old one then stops working).\n\n" +
 			"There is one SCIM config per login method. Destroying it switches SCIM off and leaves the login method in " +
 			"place. It changes only `scim_config` of the login method; `zerotrust_saml_login_method` changes everything " +
 			"else, and both can be changed in the same apply.\n\n" +
 			"Import with the login method's ID in any of the forms `zerotrust_saml_login_method` accepts " +
 			"(`accounts/<account_id>/<id>`, `zones/<zone_id>/<id>`, `<account_id>/<id>` or `<id>`). Import cannot " +
-			"recover the secret: it stays null until you set or change `secret_version`.",
+			"recover a secret: when SCIM of the login method was ever on, `secret` stays null until you set or change " +
+			"`secret_version`; when it never was, the apply that first enables SCIM captures the secret.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -63,8 +82,9 @@ func (r *scimConfigResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"login_method_id": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "ID of the login method to provision, typically `zerotrust_saml_login_method.<name>.id`. " +
-					"Changing it switches SCIM off for the old login method and on for the new one.",
+				MarkdownDescription: "ID of the login method to provision, typically `zerotrust_saml_login_method.<name>.id`; " +
+					"its type must be one of " + scimTypes() + ". Changing it switches SCIM off for the old login method and " +
+					"on for the new one.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

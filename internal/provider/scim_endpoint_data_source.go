@@ -53,8 +53,9 @@ func (d *scimEndpointDataSource) Configure(_ context.Context, req datasource.Con
 
 func (d *scimEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The SCIM endpoint and settings of a SAML login method, found by `login_method_id` or by " +
-			"`name`, for configurations that do not manage the login method's SCIM settings themselves.\n\n" +
+		MarkdownDescription: "The SCIM endpoint and settings of a login method, found by `login_method_id` or by " +
+			"`name`, for configurations that do not manage the login method's SCIM settings themselves. The login method " +
+			"must be of one of the types Cloudflare provisions with SCIM: " + scimTypes() + ".\n\n" +
 			scimSecretDescription + " So this data source almost never has the secret: `secret` is null and a warning " +
 			"says where it lives, in the `secret` attribute of the `zerotrust_scim_config` resource that enabled SCIM " +
 			"(`zerotrust_scim_config.<name>.secret`, for example through a `sensitive = true` output of that configuration). " +
@@ -73,8 +74,8 @@ func (d *scimEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"name": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Name of the SAML login method, as shown in the Zero Trust dashboard. It must match " +
-					"exactly one SAML login method of the account or zone; the error lists what was found otherwise.",
+				MarkdownDescription: "Name of the login method, as shown in the Zero Trust dashboard. It must match " +
+					"exactly one login method of the account or zone of a type with SCIM; the error lists what was found otherwise.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"account_id": schema.StringAttribute{
@@ -136,7 +137,7 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 	var idp *client.IdentityProvider
 	var err error
 	if isSet(m.LoginMethodID) {
-		idp, err = d.data.store.Get(ctx, scope, m.LoginMethodID.ValueString())
+		idp, err = d.data.getLoginMethod(ctx, scope, m.LoginMethodID.ValueString())
 		if loginmethod.IsGone(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("login_method_id"), "Login Method Not Found",
 				fmt.Sprintf("There is no login method %s in %s.", m.LoginMethodID.ValueString(), scope))
@@ -150,6 +151,11 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read SCIM Endpoint", fmt.Sprintf("Reading the login method in %s failed: %s", scope, err))
+		return
+	}
+	if !loginmethod.KindSCIMConfig.Manages(idp.Type) {
+		resp.Diagnostics.AddAttributeError(path.Root("login_method_id"), "Login Method Type Has No SCIM",
+			noSCIMDetail(idp, "Set login_method_id to the ID of a login method of one of these types."))
 		return
 	}
 
@@ -169,33 +175,45 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, m)...)
 }
 
-// findByName returns the one SAML login method of scope with this name.
+// findByName returns the one login method of scope with this name among those Cloudflare provisions
+// with SCIM. A name only a login method of another type has is an error that names its type.
 func (d *scimEndpointDataSource) findByName(ctx context.Context, scope client.Scope, name string, diags *diag.Diagnostics) (*client.IdentityProvider, error) {
-	saml, err := d.data.store.Find(ctx, scope, func(idp *client.IdentityProvider) bool { return idp.Type == loginmethod.TypeSAML })
+	all, err := d.data.store.Find(ctx, scope, func(*client.IdentityProvider) bool { return true })
 	if err != nil {
 		return nil, err
 	}
-	var matches []client.IdentityProvider
-	found := make([]string, len(saml))
-	for i, idp := range saml {
-		found[i] = fmt.Sprintf("%q (%s)", idp.Name, idp.ID)
+	var matches, others []client.IdentityProvider
+	var found []string
+	for _, idp := range all {
+		if !loginmethod.KindSCIMConfig.Manages(idp.Type) {
+			if idp.Name == name {
+				others = append(others, idp)
+			}
+			continue
+		}
+		found = append(found, fmt.Sprintf("%q (%s)", idp.Name, idp.ID))
 		if idp.Name == name {
 			matches = append(matches, idp)
 		}
 	}
-	switch len(matches) {
-	case 1:
+	types := joinAnd(loginmethod.KindSCIMConfig.Types())
+	switch {
+	case len(matches) == 1:
 		return &matches[0], nil
-	case 0:
+	case len(matches) > 1:
+		diags.AddAttributeError(path.Root("name"), "Login Method Name Is Ambiguous",
+			fmt.Sprintf("%d login methods in %s are named %q (%s). Use login_method_id to pick one.",
+				len(matches), scope, name, strings.Join(loginmethod.IDs(matches), ", ")))
+	case len(others) > 0:
+		diags.AddAttributeError(path.Root("name"), "Login Method Type Has No SCIM",
+			noSCIMDetail(&others[0], "Set name to the name of a login method of one of these types, or use login_method_id."))
+	default:
 		if len(found) == 0 {
 			found = []string{"none"}
 		}
 		diags.AddAttributeError(path.Root("name"), "Login Method Not Found",
-			fmt.Sprintf("No SAML login method in %s is named %q. SAML login methods found: %s.", scope, name, strings.Join(found, ", ")))
-	default:
-		diags.AddAttributeError(path.Root("name"), "Login Method Name Is Ambiguous",
-			fmt.Sprintf("%d SAML login methods in %s are named %q (%s). Use login_method_id to pick one.",
-				len(matches), scope, name, strings.Join(loginmethod.IDs(matches), ", ")))
+			fmt.Sprintf("No login method in %s of the types Cloudflare provisions with SCIM (%s) is named %q. Login methods "+
+				"of these types found: %s.", scope, types, name, strings.Join(found, ", ")))
 	}
 	return nil, nil
 }

@@ -17,8 +17,8 @@ func TestSCIMEndpoint_byIDAndByName(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
-	// Another login method named alike but not SAML, and a SAML one without SCIM.
-	if _, err := e.emu.Seed(e.emu.AccountScope(), emulator.IdP{Name: "JumpCloud", Type: "oidc",
+	// Another login method named alike but of a type without SCIM, and a SAML one without SCIM.
+	if _, err := e.emu.Seed(e.emu.AccountScope(), emulator.IdP{Name: "JumpCloud", Type: "github",
 		Config: emulator.Config{Other: map[string]any{"client_id": "abc"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -63,13 +63,16 @@ data "zerotrust_scim_endpoint" "no_scim" {
 	})
 }
 
-func TestSCIMEndpoint_nameMustMatchOneSAMLLoginMethod(t *testing.T) {
+// name must match one login method of a type with SCIM; a name only a login method of another type has
+// is an error that names that type.
+func TestSCIMEndpoint_nameMustMatchOneLoginMethodWithSCIM(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	cert := validCert(t)
 	e.seedSAML(t, "Twin", cert, emulator.SCIMConfig{Enabled: true})
 	e.seedSAML(t, "Twin", cert, emulator.SCIMConfig{})
 	e.seedSAML(t, "JumpCloud", cert, emulator.SCIMConfig{})
+	github := createLikeOfficialProvider(t, e, githubLoginMethod)
 	lookup := func(attr, value string) string {
 		return e.provider() + `
 data "zerotrust_scim_endpoint" "x" {
@@ -80,8 +83,11 @@ data "zerotrust_scim_endpoint" "x" {
 	cliTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
-			{Config: lookup("name", "Twin"), ExpectError: regexp.MustCompile(`(?s)Ambiguous.*2\s+SAML\s+login\s+methods.*login_method_id`)},
-			{Config: lookup("name", "Okta"), ExpectError: regexp.MustCompile(`(?s)No\s+SAML\s+login\s+method.*"JumpCloud"`)},
+			{Config: lookup("name", "Twin"), ExpectError: regexp.MustCompile(`(?s)Ambiguous.*2\s+login\s+methods.*login_method_id`)},
+			{Config: lookup("name", "Okta"), ExpectError: phrases(`No login method`, `(saml, oidc, okta and azureAD) is named "Okta"`, `"JumpCloud"`)},
+			{Config: lookup("name", "GitHub"), ExpectError: phrases(`Login Method Type Has No SCIM`, `Login method `+github+` ("GitHub") is of type "github"`,
+				`Cloudflare provisions SCIM only for saml, oidc, okta and azureAD login methods`)},
+			{Config: lookup("login_method_id", github), ExpectError: phrases(`Login Method Type Has No SCIM`, `is of type "github"`, `Set login_method_id`)},
 			{Config: lookup("login_method_id", "00000000-0000-4000-8000-000000000000"), ExpectError: regexp.MustCompile(`Login\s+Method\s+Not\s+Found`)},
 			{
 				Config:      e.provider() + `data "zerotrust_scim_endpoint" "x" {}`,

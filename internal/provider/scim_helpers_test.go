@@ -150,6 +150,27 @@ func (jc jumpCloud) listStatus() (int, error) {
 	return status, err
 }
 
+// secretInStateWorks fails unless the SCIM endpoint in state accepts the secret in state, as the IdP
+// would use them.
+func secretInStateWorks(s *terraform.State) error {
+	jc, err := jumpCloudFromState(s)
+	if err != nil {
+		return err
+	}
+	if status, err := jc.listStatus(); err != nil || status != http.StatusOK {
+		return fmt.Errorf("the secret in state answers %d (%v) at the endpoint in state", status, err)
+	}
+	return nil
+}
+
+// stateIsEmpty fails unless the state holds no resource.
+func stateIsEmpty(s *terraform.State) error {
+	if n := len(s.RootModule().Resources); n != 0 {
+		return fmt.Errorf("the state holds %d resources", n)
+	}
+	return nil
+}
+
 // stateSecret returns the secret attribute of the SCIM config in state ("" when null).
 func stateSecret(s *terraform.State) string {
 	if rs, ok := s.RootModule().Resources[scimConfigAddr]; ok {

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
 
 type options struct {
@@ -36,6 +38,8 @@ type options struct {
 	loadStart  string
 	// mixed makes half of the login methods OIDC ones (layout.go).
 	mixed bool
+	// serverLimit is the emulator's rate limit (nil: none, and no rate-limit fields).
+	serverLimit *emulator.RateLimitConfig
 	// query selects the query mode (query.go) instead of the plan benchmark.
 	query      bool
 	queryOther int
@@ -63,7 +67,13 @@ func main() {
 	flag.BoolVar(&o.mixed, "mixed", false, "half of the login methods are zerotrust_oidc_login_method (endpoints set, client_secret), half SAML; module layout only")
 	flag.BoolVar(&o.query, "query", false, "measure importing an account with `terraform query` (Terraform 1.14+) instead: N (the last of -n) SAML login methods; see query.go")
 	flag.IntVar(&o.queryOther, "other", 20, "with -query: login methods of other types in the account")
+	serverLimit := flag.String("server-rate-limit", "off", "the emulator's rate limit per user as REQUESTS/WINDOW (1200/5m is Cloudflare's), "+
+		"with the Ratelimit fields on every response; off: none, as before")
 	flag.Parse()
+	var err error
+	if o.serverLimit, err = emulator.ParseRateLimitFlag(*serverLimit); err != nil {
+		log.Fatalf("-server-rate-limit: %v", err)
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

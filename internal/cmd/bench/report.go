@@ -213,7 +213,11 @@ func writeReport(o options, rs []result, runErr error) error {
 	fmt.Fprintf(&b, "- Machine: %s; load average (1, 5, 15 min) at the start %s and at the end %s — the machine is shared, so other work may have run alongside.\n",
 		machine(), o.loadStart, loadAverage())
 	fmt.Fprintf(&b, "- CLI: %s, default `-parallelism` (10); the provider is a release-style build installed from a filesystem mirror.\n", cliVersion(o.terraform))
-	fmt.Fprintf(&b, "- API: the emulator in the harness process on 127.0.0.1, %s latency on every API request.\n", o.latency)
+	fmt.Fprintf(&b, "- API: the emulator in the harness process on 127.0.0.1, %s latency on every API request", o.latency)
+	if o.serverLimit != nil {
+		fmt.Fprintf(&b, "; its rate limit %s per user, with the Ratelimit fields on every response", o.serverLimit)
+	}
+	b.WriteString(".\n")
 	scim := "each with a `zerotrust_scim_config` (SCIM on, deprovisioning, `reauth`)"
 	if !o.scim {
 		scim = "without SCIM configs (this build has no `zerotrust_scim_config`)"

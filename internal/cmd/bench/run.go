@@ -69,8 +69,9 @@ func benchSize(o options, n int) ([]result, error) {
 	}
 	b.token = "bench-" + hex.EncodeToString(tok)
 	emu, err := emulator.Open(emulator.Options{
-		Accounts: []string{benchAccount},
-		Tokens:   map[string]emulator.Permission{b.token: emulator.PermWrite},
+		Accounts:  []string{benchAccount},
+		Tokens:    map[string]emulator.Permission{b.token: emulator.PermWrite},
+		RateLimit: o.serverLimit,
 	})
 	if err != nil {
 		return nil, err

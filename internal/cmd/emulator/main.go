@@ -59,10 +59,11 @@ func (l *listFlag) Set(v string) error {
 }
 
 type config struct {
-	listen, state, urlFile, team, publicSCIM, tokenFile string
-	tokens, readTokens, accounts, zones                 listFlag
-	controls, allowRemote, oidc                         bool
-	latency                                             time.Duration
+	listen, state, urlFile, team, publicSCIM, tokenFile, user string
+	tokens, readTokens, accounts, zones                       listFlag
+	controls, allowRemote, oidc                               bool
+	latency                                                   time.Duration
+	rateLimit                                                 *emulator.RateLimitConfig
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -84,8 +85,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.publicSCIM, "public-scim-base", "", "replace the emulator's address in scim_base_url (the SCIM service stays on the emulator)")
 	fs.BoolVar(&c.oidc, "oidc", false, "also serve test OpenID providers under "+oidcPrefix+"/: the issuer http://ADDR"+oidcPrefix+
 		"/good (discovery document and JWKS; nobody can log in) and one issuer per way a discovery document is refused")
+	fs.StringVar(&c.user, "user", "", "e-mail of the user who owns every -token, -token-file and -read-token token: they share one rate-limit "+
+		"budget, as Cloudflare counts per user; without it each token is account-owned, with a budget of its own")
+	rateLimit := fs.String("rate-limit", "off", "Cloudflare's rate limit per user as REQUESTS/WINDOW: 1200/5m is Cloudflare's, 60/15s a scaled one for "+
+		"drills; going over locks the user out for one window; off: no limit and no rate-limit headers")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	var err error
+	if c.rateLimit, err = emulator.ParseRateLimitFlag(*rateLimit); err != nil {
+		return config{}, fmt.Errorf("-rate-limit: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -136,6 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := emulator.Options{
 		Tokens: map[string]emulator.Permission{}, TeamDomain: c.team, StateFile: c.state,
 		Controls: c.controls, PublicSCIMBase: c.publicSCIM, Zones: map[string]string{},
+		TokenUsers: map[string]string{}, RateLimit: c.rateLimit,
 	}
 	opts.Accounts = c.accounts
 	if len(opts.Accounts) == 0 {
@@ -162,6 +172,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		tok := hex.EncodeToString(b)
 		opts.Tokens[tok] = emulator.PermWrite
 		fmt.Fprintf(stderr, "emulator: no -token given; generated write token %s\n", tok)
+	}
+	if c.user != "" {
+		for tok := range opts.Tokens {
+			opts.TokenUsers[tok] = c.user
+		}
 	}
 	srv, err := emulator.Open(opts)
 	if err != nil {
@@ -210,7 +225,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		_ = f.Sync() // stdout may be a pipe or terminal that cannot sync; the write itself is unbuffered
 	}
-	fmt.Fprintf(stderr, "emulator: serving %s (accounts %s, controls %v)\n", apiURL, strings.Join(opts.Accounts, ","), c.controls)
+	limit := "off"
+	if c.rateLimit != nil {
+		limit = c.rateLimit.String()
+	}
+	fmt.Fprintf(stderr, "emulator: serving %s (accounts %s, controls %v, rate limit %s)\n", apiURL, strings.Join(opts.Accounts, ","), c.controls, limit)
 
 	select {
 	case err := <-serveErr:

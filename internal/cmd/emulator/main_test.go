@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -46,8 +47,7 @@ func TestRunServesPrintsURLAndStops(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte("\n  from-file  \n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	apiURL, done := startRun(t, ctx, "-token", "w1,w2", "-read-token", "r", "-zone", "9a7806061c88ada191ed06f989cc3dac",
+	apiURL, stop := startStoppable(t, "-token", "w1,w2", "-read-token", "r", "-zone", "9a7806061c88ada191ed06f989cc3dac",
 		"-state", filepath.Join(dir, "state.json"), "-controls", "-url-file", urlFile, "-token-file", tokenFile)
 	if b, err := os.ReadFile(urlFile); err != nil || strings.TrimSpace(string(b)) != apiURL {
 		t.Fatalf("url file %q %v", b, err)
@@ -72,14 +72,50 @@ func TestRunServesPrintsURLAndStops(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("controls %d", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
+	stop()
+}
+
+// startStoppable starts run as startRun does and returns a function that stops it and checks how it ended.
+func startStoppable(t *testing.T, args ...string) (apiURL string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	apiURL, done := startRun(t, ctx, args...)
+	return apiURL, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not stop")
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop")
+	}
+}
+
+// -user makes the tokens one user's, with one budget under -rate-limit.
+func TestRunRateLimitsPerUser(t *testing.T) {
+	apiURL, stop := startStoppable(t, "-token", "a,b", "-user", "ops@example.com", "-rate-limit", "2/1m")
+	defer stop()
+	statuses := ""
+	for _, token := range []string{"a", "b", "a"} {
+		req, _ := http.NewRequest("GET", apiURL+"/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/identity_providers", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses += fmt.Sprintf("%d %s; ", resp.StatusCode, resp.Header.Get("Ratelimit"))
+	}
+	if want := `200 "default";r=1;t=60; 200 "default";r=0;t=60; 429 "default";r=0;t=60; `; statuses != want {
+		t.Errorf("answers %q, want %q", statuses, want)
+	}
+	for _, bad := range []string{"1200", "0/5m", "5/1.5s"} {
+		if err := run(context.Background(), []string{"-rate-limit", bad}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "-rate-limit") {
+			t.Errorf("-rate-limit %s: %v", bad, err)
+		}
 	}
 }
 
