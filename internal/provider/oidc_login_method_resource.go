@@ -40,7 +40,9 @@ func newOIDCLoginMethodResource(p *zeroTrustProvider) resource.Resource {
 		fetches: p.fetches, discoveryTimeout: p.discoveryTimeout}
 }
 
-func newOIDCLoginMethodList() list.ListResource { return &oidcLoginMethodList{spec: &oidcLoginMethodSpec} }
+func newOIDCLoginMethodList() list.ListResource {
+	return &oidcLoginMethodList{spec: &oidcLoginMethodSpec}
+}
 
 // oidcLoginMethodSpec is what the OIDC login method adds to the shared code.
 var oidcLoginMethodSpec = loginMethodSpec[oidcLoginMethodModel]{

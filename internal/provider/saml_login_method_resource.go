@@ -46,7 +46,9 @@ func newSAMLLoginMethodResource(p *zeroTrustProvider) resource.Resource {
 		now: p.now, metadata: p.metadata, fetches: p.fetches}
 }
 
-func newSAMLLoginMethodList() list.ListResource { return &samlLoginMethodList{spec: &samlLoginMethodSpec} }
+func newSAMLLoginMethodList() list.ListResource {
+	return &samlLoginMethodList{spec: &samlLoginMethodSpec}
+}
 
 // samlLoginMethodSpec is what the SAML login method adds to the shared code.
 var samlLoginMethodSpec = loginMethodSpec[samlLoginMethodModel]{
