@@ -13,15 +13,9 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 )
 
-func (m oidcLoginMethodModel) endpoint(name string) types.String {
-	switch name {
-	case "auth_url":
-		return m.AuthURL
-	case "token_url":
-		return m.TokenURL
-	default:
-		return m.CertsURL
-	}
+// endpoints are the model's endpoint attributes by name (oidcEndpointAttrs).
+func (m oidcLoginMethodModel) endpoints() map[string]types.String {
+	return map[string]types.String{"auth_url": m.AuthURL, "token_url": m.TokenURL, "certs_url": m.CertsURL}
 }
 
 // ValidateConfig checks that the endpoints come from exactly one place and that the client secret can
@@ -34,10 +28,10 @@ func (r *oidcLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 		return
 	}
 	validateClientSecret(cfg, req.ClientCapabilities.WriteOnlyAttributesAllowed, &resp.Diagnostics)
-	in := cfg.discoveryInput()
+	in, endpoints := cfg.discoveryInput(), cfg.endpoints()
 	if in.given() {
 		for _, e := range oidcEndpointAttrs {
-			if !cfg.endpoint(e.name).IsNull() {
+			if !endpoints[e.name].IsNull() {
 				resp.Diagnostics.AddAttributeError(path.Root(e.name), "Conflicting IdP Settings",
 					e.name+" is read from the issuer's discovery document ("+e.member+") when issuer is set. Remove "+e.name+
 						", or remove issuer and discovery_json and set auth_url, token_url and certs_url yourself.")
@@ -61,7 +55,7 @@ func (r *oidcLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 				"token_url and certs_url yourself.")
 	}
 	for _, e := range oidcEndpointAttrs {
-		v := cfg.endpoint(e.name)
+		v := endpoints[e.name]
 		switch {
 		case v.IsNull():
 			resp.Diagnostics.AddAttributeError(path.Root(e.name), "Missing IdP Setting",
