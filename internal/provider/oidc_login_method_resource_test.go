@@ -110,9 +110,11 @@ func TestOIDCLoginMethod_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg("JumpCloud", "first-secret", 1), ConfigStateChecks: endpointChecks, Check: e.wantSecret("first-secret")},
 			{
+				// The secret rotated in the dashboard: a rename must not put the configuration's back.
+				PreConfig:        mutate(func(p *emulator.IdP) { p.Config.ClientSecret = "rotated-in-the-dashboard" }),
 				Config:           cfg("JumpCloud OIDC", "first-secret", 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(oidcAddr, plancheck.ResourceActionUpdate)}},
-				Check:            e.wantSecret("first-secret"),
+				Check:            e.wantSecret("rotated-in-the-dashboard"),
 			},
 			{
 				Config:           cfg("JumpCloud OIDC", "second-secret", 2),
