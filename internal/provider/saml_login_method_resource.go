@@ -54,7 +54,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	if !ok {
 		return
 	}
-	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
 		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
 		return
@@ -115,7 +115,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	if !ok {
 		return
 	}
-	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
 		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
 		return
