@@ -56,7 +56,7 @@ func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.Creat
 	if !ok {
 		return
 	}
-	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
 		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
 		return
@@ -118,7 +118,7 @@ func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.Updat
 	if !ok {
 		return
 	}
-	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
 		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
 		return
