@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -184,15 +185,12 @@ type (
 	scimConfigWire             SCIMConfig
 )
 
+// The keys each type decodes into its typed fields, from their json tags; the others go to Extra.
+// group_member_deprovision is read and dropped: see SCIMConfig.
 var (
-	identityProviderKeys       = keySet("id", "name", "type", "config", "scim_config", "read_only")
-	identityProviderConfigKeys = keySet("issuer_url", "sso_target_url", "idp_public_certs", "idp_public_cert",
-		"attributes", "email_attribute_name", "header_attributes", "sign_request", "redirect_url",
-		"client_id", "client_secret", "claims", "email_claim_name", "pkce_enabled", "auth_url", "token_url", "certs_url",
-		"scopes", "okta_account", "authorization_server_id", "directory_id", "support_groups",
-		"conditional_access_enabled", "prompt")
-	scimConfigKeys = keySet("enabled", "user_deprovision", "seat_deprovision", "identity_update_behavior",
-		"scim_base_url", "secret", "group_member_deprovision")
+	identityProviderKeys       = jsonKeys[IdentityProvider]()
+	identityProviderConfigKeys = jsonKeys[IdentityProviderConfig]()
+	scimConfigKeys             = jsonKeys[SCIMConfig]("group_member_deprovision")
 )
 
 // MarshalJSON encodes the typed fields followed by Extra.
@@ -278,10 +276,21 @@ func (s *SCIMConfig) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func keySet(keys ...string) map[string]bool {
-	m := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		m[k] = true
+// jsonKeys returns the JSON keys of T's fields, as encoding/json names them, and the keys given.
+func jsonKeys[T any](more ...string) map[string]bool {
+	keys := map[string]bool{}
+	for f := range reflect.TypeFor[T]().Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case !f.IsExported() || name == "-":
+		case name == "":
+			keys[f.Name] = true
+		default:
+			keys[name] = true
+		}
 	}
-	return m
+	for _, k := range more {
+		keys[k] = true
+	}
+	return keys
 }

@@ -102,6 +102,69 @@ func TestExtraKeys(t *testing.T) {
 	}
 }
 
+// The keys each type keeps out of Extra are exactly the keys encoding/json writes for its typed fields
+// (and group_member_deprovision, read and dropped).
+func TestKnownKeysAreTheEncodedKeys(t *testing.T) {
+	for _, tc := range []struct {
+		value any // a wire alias, every field set
+		known map[string]bool
+		more  []string
+	}{
+		{filled[identityProviderWire](), identityProviderKeys, nil},
+		{filled[identityProviderConfigWire](), identityProviderConfigKeys, nil},
+		{filled[scimConfigWire](), scimConfigKeys, []string{"group_member_deprovision"}},
+	} {
+		b, err := json.Marshal(tc.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var encoded map[string]json.RawMessage
+		if err := json.Unmarshal(b, &encoded); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{}
+		for k := range encoded {
+			want[k] = true
+		}
+		for _, k := range tc.more {
+			want[k] = true
+		}
+		if !reflect.DeepEqual(tc.known, want) {
+			t.Errorf("%T: known keys %v, encoding/json writes %v", tc.value, tc.known, want)
+		}
+	}
+}
+
+// filled returns a T whose every exported field holds a value that is not zero.
+func filled[T any]() *T {
+	v := new(T)
+	var fill func(reflect.Value)
+	fill = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString("x")
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Int:
+			v.SetInt(1)
+		case reflect.Pointer:
+			v.Set(reflect.New(v.Type().Elem()))
+			fill(v.Elem())
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			fill(v.Index(0))
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i))
+				}
+			}
+		}
+	}
+	fill(reflect.ValueOf(v).Elem())
+	return v
+}
+
 func TestSecretAvailable(t *testing.T) {
 	for secret, want := range map[string]bool{
 		"":              false,

@@ -28,8 +28,6 @@ type scopeLists struct {
 	// fetched: a list that started before a write may not show it.
 	gen    map[client.Scope]uint64
 	flight singleflight.Group
-	// observe, when set, sees every list fetched (the store compares it with its copies).
-	observe func(client.Scope, *scopeList)
 
 	// waiting, when set, is called when a caller starts to wait for a list (tests).
 	waiting func()
@@ -89,9 +87,6 @@ func (c *scopeLists) get(ctx context.Context, api *client.Client, scope client.S
 			return nil, err
 		}
 		l.fetched = started
-		if c.observe != nil {
-			c.observe(scope, l)
-		}
 		c.mu.Lock()
 		if c.gen[scope] == gen {
 			c.entries[scope] = l

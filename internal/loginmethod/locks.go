@@ -8,8 +8,8 @@ type keyedMutex struct {
 	locks map[string]*sync.Mutex
 }
 
-// lock locks key and returns its unlock function.
-func (k *keyedMutex) lock(key string) func() {
+// lock locks key and returns its unlock function, and whether this is the first lock of key.
+func (k *keyedMutex) lock(key string) (unlock func(), first bool) {
 	k.mu.Lock()
 	if k.locks == nil {
 		k.locks = map[string]*sync.Mutex{}
@@ -21,5 +21,5 @@ func (k *keyedMutex) lock(key string) func() {
 	}
 	k.mu.Unlock()
 	m.Lock()
-	return m.Unlock
+	return m.Unlock, !ok
 }

@@ -2,6 +2,7 @@ package loginmethod
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,9 +35,8 @@ type Store struct {
 	log    Logger
 	byList bool
 	lists  *scopeLists
-	// copies are the login methods as this store last learned them, the read of a read-modify-write
-	// while fresh (copies.go says when that is).
-	copies *copies
+	// handoffs are the answers of creates, each the read of the login method's next change (handoff.go).
+	handoffs handoffs
 	// locks serialises read-modify-write cycles per login method.
 	locks keyedMutex
 }
@@ -49,9 +49,7 @@ func New(api *client.Client, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = nopLogger{}
 	}
-	s := &Store{api: api, log: opts.Logger, byList: opts.RefreshByList, lists: newScopeLists(opts.Now), copies: newCopies(opts.Now)}
-	s.lists.observe = s.copies.observeList
-	return s
+	return &Store{api: api, log: opts.Logger, byList: opts.RefreshByList, lists: newScopeLists(opts.Now)}
 }
 
 // createAttempts bounds how often a create whose outcome was unknown, and which turned out not to have
@@ -82,14 +80,7 @@ func (s *Store) Get(ctx context.Context, scope client.Scope, id string) (*client
 			return nil, ErrGone
 		}
 	}
-	idp, err := s.api.GetIdentityProvider(ctx, scope, id)
-	switch {
-	case err == nil:
-		s.copies.observe(scope, idp)
-	case client.IsNotFound(err):
-		s.copies.forget(scope, id)
-	}
-	return idp, err
+	return s.api.GetIdentityProvider(ctx, scope, id)
 }
 
 func (l *scopeList) has(id string) bool { _, ok := l.byID[id]; return ok }
@@ -102,8 +93,8 @@ func (s *Store) Find(ctx context.Context, scope client.Scope, match func(*client
 	var err error
 	if s.byList {
 		l, err = s.lists.get(ctx, s.api, scope)
-	} else if l, err = fetchList(ctx, s.api, scope); err == nil {
-		s.copies.observeList(scope, l)
+	} else {
+		l, err = fetchList(ctx, s.api, scope)
 	}
 	if err != nil {
 		return nil, err
@@ -157,17 +148,25 @@ func (s *Store) Create(ctx context.Context, scope client.Scope, want client.Iden
 	return nil, fmt.Errorf("%w (after %d attempts, none of which created the login method)", lastErr, createAttempts)
 }
 
-// keepCreated keeps the answer of a create as the first read of the login method's read-modify-write
-// (the SCIM config's, in the same apply), when it shows what was sent.
+// keepCreated hands the answer of a create to the login method's next change (the SCIM config's, in the
+// same apply) when it shows what was sent and nothing of this process has touched the login method
+// since (handoff.go).
 func (s *Store) keepCreated(ctx context.Context, scope client.Scope, want client.IdentityProvider, created *client.IdentityProvider) {
 	if !confirms(&want, created) {
 		s.log.Warn(ctx, "the API's answer to the create differs from what was sent; the next change of the login method reads it first",
 			map[string]any{"id": created.ID})
 		return
 	}
-	unlock := s.locks.lock(lockKey(scope, created.ID))
+	key := lockKey(scope, created.ID)
+	unlock, first := s.locks.lock(key)
 	defer unlock()
-	s.copies.recordCreated(scope, created.ID, created)
+	if !first {
+		return
+	}
+	if err := s.handoffs.put(key, created); err != nil {
+		s.log.Debug(ctx, "the create's answer is not handed on; the next change reads the login method",
+			map[string]any{"id": created.ID, "error": err.Error()})
+	}
 }
 
 // findCreated returns the login method in scope whose name and settings are those just sent, or nil.
@@ -202,25 +201,21 @@ func IDs(idps []client.IdentityProvider) []string {
 // SAML settings for the SCIM config, keys this provider does not know) are sent back as read. An error
 // from mutate ends the cycle and is returned as it is.
 //
-// The read is the store's copy of the login method while it is fresh (copies.go: the answer to this
-// process's last request for it, confirmed, no failure or outside change seen since), else a GET. The
-// PUT's answer becomes the copy when it confirms the write; any error drops it.
+// The read is a GET, or for the first change after this store created the login method, the create's
+// answer (handoff.go).
 func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutate func(*client.IdentityProvider) error) (*client.IdentityProvider, error) {
-	unlock := s.locks.lock(lockKey(scope, id))
+	key := lockKey(scope, id)
+	unlock, _ := s.locks.lock(key)
 	defer unlock()
 
-	current, epoch, err := s.copies.take(scope, id)
-	if err != nil {
-		return nil, err
-	}
+	current := s.handoffs.take(key)
 	if current != nil {
-		s.log.Debug(ctx, "changing the login method as this process last wrote or read it; no GET", map[string]any{"id": id})
+		s.log.Debug(ctx, "changing the login method as its create answered; no GET", map[string]any{"id": id})
 	} else {
+		var err error
 		if current, err = s.api.GetIdentityProvider(ctx, scope, id); err != nil {
-			s.copies.forget(scope, id)
 			return nil, err
 		}
-		s.copies.record(scope, id, current, epoch)
 	}
 	desired, err := clone(current)
 	if err != nil {
@@ -239,17 +234,8 @@ func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutat
 	updated, err := s.api.UpdateIdentityProvider(ctx, scope, id, *desired)
 	s.lists.invalidate(scope)
 	if err == nil {
-		if confirms(desired, updated) {
-			s.copies.record(scope, id, updated, epoch)
-		} else {
-			s.copies.forget(scope, id)
-			s.log.Warn(ctx, "the API's answer to the update differs from what was sent; the next change of the login method reads it first",
-				map[string]any{"id": id})
-		}
 		return updated, nil
 	}
-	// The write failed or its outcome is unknown: the copy may be wrong either way.
-	s.copies.forget(scope, id)
 	if client.IsValidation(err) || client.IsAuth(err) || client.IsNotFound(err) || client.IsConflict(err) {
 		return nil, err
 	}
@@ -265,11 +251,12 @@ func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutat
 // Delete deletes a login method under its lock, so it never runs between the read and the write of a
 // read-modify-write. A login method that is gone already counts as deleted.
 func (s *Store) Delete(ctx context.Context, scope client.Scope, id string) error {
-	unlock := s.locks.lock(lockKey(scope, id))
+	key := lockKey(scope, id)
+	unlock, _ := s.locks.lock(key)
 	defer unlock()
+	s.handoffs.take(key)
 	err := s.api.DeleteIdentityProvider(ctx, scope, id)
 	s.lists.invalidate(scope)
-	s.copies.forget(scope, id)
 	if client.IsNotFound(err) {
 		return nil
 	}
@@ -279,11 +266,12 @@ func (s *Store) Delete(ctx context.Context, scope client.Scope, id string) error
 // RefreshSCIMSecret regenerates the SCIM secret of a login method under the login method's lock, so it
 // never runs between the read and the write of a read-modify-write of the same login method.
 func (s *Store) RefreshSCIMSecret(ctx context.Context, scope client.Scope, id string) (*client.IdentityProvider, error) {
-	unlock := s.locks.lock(lockKey(scope, id))
+	key := lockKey(scope, id)
+	unlock, _ := s.locks.lock(key)
 	defer unlock()
+	s.handoffs.take(key)
 	refreshed, err := s.api.RefreshSCIMSecret(ctx, scope, id)
 	s.lists.invalidate(scope)
-	s.copies.forget(scope, id)
 	return refreshed, err
 }
 
@@ -300,3 +288,16 @@ type nopLogger struct{}
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Info(context.Context, string, map[string]any)  {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+
+// clone deep-copies through JSON, which also keeps the keys this provider does not know.
+func clone(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
+	b, err := json.Marshal(idp)
+	if err != nil {
+		return nil, fmt.Errorf("copying login method %s: %w", idp.ID, err)
+	}
+	var out client.IdentityProvider
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("copying login method %s: %w", idp.ID, err)
+	}
+	return &out, nil
+}

@@ -52,7 +52,7 @@ var manages = map[Kind][]string{
 	KindSCIMConfig:      {TypeSAML, TypeOIDC, TypeOkta, TypeAzureAD},
 }
 
-// typeFields is, per login method type the store writes, how it compares that type's config (copy.go):
+// typeFields is, per login method type the store writes, how it compares that type's config (compare.go):
 // the settings a create owns, by which a create whose answer was lost is recognised; the settings an
 // answer may hold in another form than sent, which owned compares and confirms does not compare as JSON;
 // and the settings no answer ever shows, which never make a write look unconfirmed or unapplied. A type

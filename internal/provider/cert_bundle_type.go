@@ -57,12 +57,12 @@ func (v certBundleValue) Equal(o attr.Value) bool {
 
 // StringSemanticEquals compares the certificates by DER. Text that does not parse is only equal to
 // the same text, so a broken value is never hidden behind a valid one.
-func (v certBundleValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
+func (v certBundleValue) StringSemanticEquals(ctx context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
 	newValue, ok := newValuable.(certBundleValue)
 	if !ok {
 		return false, nil
 	}
-	return sameCertBundles(v.ValueString(), newValue.ValueString()), nil
+	return sameCertBundles(ctx, v.ValueString(), newValue.ValueString()), nil
 }
 
 func newCertBundleValue(s string) certBundleValue {

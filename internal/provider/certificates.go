@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -16,15 +17,18 @@ import (
 // Certificates cross into the provider as text (a configuration, a state, the API's answer) and are
 // read once per operation, by parseCertificates; from there on they travel as []samlmetadata.Certificate.
 
-// certificateParses counts the certificates parseCertificates has read. Tests use it to show that an
-// operation reads each certificate text at most once.
-var certificateParses atomic.Int64
+// certificateReadsKey is the context key of an *atomic.Int64 that parseCertificates adds the
+// certificates it reads to: a test puts one in the context of an operation to show that the operation
+// reads each certificate text at most once.
+type certificateReadsKey struct{}
 
 // parseCertificates is the provider's one way to read certificates from text: a PEM bundle or the
 // bare base64 of one certificate.
-func parseCertificates(text string) ([]samlmetadata.Certificate, error) {
+func parseCertificates(ctx context.Context, text string) ([]samlmetadata.Certificate, error) {
 	certs, err := samlmetadata.ParseCertificates(text)
-	certificateParses.Add(int64(len(certs)))
+	if reads, ok := ctx.Value(certificateReadsKey{}).(*atomic.Int64); ok {
+		reads.Add(int64(len(certs)))
+	}
 	return certs, err
 }
 
@@ -37,12 +41,12 @@ func invalidCertificate(diags *diag.Diagnostics, at path.Path, err error) {
 
 // sameCertBundles reports whether two certificate bundles hold the same certificates. Text that does
 // not parse is only the same as the same text.
-func sameCertBundles(a, b string) bool {
+func sameCertBundles(ctx context.Context, a, b string) bool {
 	if a == b {
 		return true
 	}
-	ca, errA := parseCertificates(a)
-	cb, errB := parseCertificates(b)
+	ca, errA := parseCertificates(ctx, a)
+	cb, errB := parseCertificates(ctx, b)
 	return errA == nil && errB == nil && samlmetadata.SameCertificates(ca, cb)
 }
 
@@ -64,7 +68,7 @@ func samePEMs(texts []string, certs []samlmetadata.Certificate) bool {
 // bare base64. Texts that are the canonical PEM of known certificates (what this provider sent) are not
 // read again. bundle is the canonical PEM of every text; a text that is no certificate is kept in it as
 // it is, so the plan shows it instead of hiding it, and then ok is false.
-func apiCertificates(texts []string, known []samlmetadata.Certificate) (certs []samlmetadata.Certificate, bundle string, ok bool) {
+func apiCertificates(ctx context.Context, texts []string, known []samlmetadata.Certificate) (certs []samlmetadata.Certificate, bundle string, ok bool) {
 	if samePEMs(texts, known) {
 		return known, strings.Join(texts, ""), true
 	}
@@ -72,7 +76,7 @@ func apiCertificates(texts []string, known []samlmetadata.Certificate) (certs []
 	seen := map[string]bool{} // a certificate given twice is listed once, as in a bundle
 	ok = true
 	for _, t := range texts {
-		parsed, err := parseCertificates(t)
+		parsed, err := parseCertificates(ctx, t)
 		if err != nil {
 			b.WriteString(strings.TrimSpace(t) + "\n")
 			ok = false

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -137,7 +138,7 @@ func (p drillPlan) check(e *testEnv) resource.TestCheckFunc {
 				problems = append(problems, fmt.Sprintf("%s: login method %s is not the one in state (orphan)", key, idp.ID))
 			}
 			if idp.Config.SSOTargetURL != want.sso || !slices.Equal(idp.Config.Attributes, want.attrs) ||
-				len(idp.Config.IdPPublicCerts) != 1 || !sameCertBundles(idp.Config.IdPPublicCerts[0], want.cert.PEM) {
+				len(idp.Config.IdPPublicCerts) != 1 || !sameCertBundles(context.Background(), idp.Config.IdPPublicCerts[0], want.cert.PEM) {
 				problems = append(problems, fmt.Sprintf("%s: emulator holds sso %q attributes %v, want %q %v (lost update)",
 					key, idp.Config.SSOTargetURL, idp.Config.Attributes, want.sso, want.attrs))
 			}

@@ -43,11 +43,11 @@ func (in metadataInput) sourcePath() path.Path {
 
 // signingCertificates reads metadata_signing_certs, the certificates the metadata must be signed by.
 // ok is false once an error has been added on the attribute.
-func (in metadataInput) signingCertificates(diags *diag.Diagnostics) (signers []*x509.Certificate, ok bool) {
+func (in metadataInput) signingCertificates(ctx context.Context, diags *diag.Diagnostics) (signers []*x509.Certificate, ok bool) {
 	if !isSet(in.SigningCerts) {
 		return nil, true
 	}
-	certs, err := parseCertificates(in.SigningCerts.ValueString())
+	certs, err := parseCertificates(ctx, in.SigningCerts.ValueString())
 	if err != nil {
 		invalidCertificate(diags, path.Root("metadata_signing_certs"), err)
 		return nil, false

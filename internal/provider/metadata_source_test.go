@@ -99,7 +99,8 @@ func TestMetadataErrorDiagnostics(t *testing.T) {
 					t.Errorf("the function's error still says %q: %s", m, fn)
 				}
 			}
-			if advice := metadataAdvice(err, "the argument of "+parseSAMLMetadataName); !strings.HasSuffix(fn, advice) {
+			// Terraform adds the final full stop to a function argument's error.
+			if advice := strings.TrimSuffix(metadataAdvice(err, parseSAMLMetadataName+"'s xml argument"), "."); !strings.HasSuffix(fn, advice) || strings.HasSuffix(fn, ".") {
 				t.Errorf("the function's error %q does not end with the advice %q", fn, advice)
 			}
 		})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,14 +17,16 @@ import (
 )
 
 // resourceCalls calls zerotrust_saml_login_method's methods in-process, as the framework does, with one
-// provider process's memo and an emulator behind the store.
+// provider process's memo and an emulator behind the store. Every call's context counts the
+// certificates read in certificateReads.
 type resourceCalls struct {
-	t       *testing.T
-	ctx     context.Context
-	p       *zeroTrustProvider
-	r       *samlLoginMethodResource
-	schema  resource.SchemaResponse
-	objType tftypes.Type
+	t                *testing.T
+	ctx              context.Context
+	certificateReads *atomic.Int64
+	p                *zeroTrustProvider
+	r                *samlLoginMethodResource
+	schema           resource.SchemaResponse
+	objType          tftypes.Type
 }
 
 func newResourceCalls(t *testing.T) *resourceCalls {
@@ -37,7 +40,8 @@ func newResourceCalls(t *testing.T) *resourceCalls {
 	p := newProvider("test", "test", time.Now)
 	r := newSAMLLoginMethodResource(p).(*samlLoginMethodResource)
 	r.data = newProviderData(api, emu.AccountID, 30*24*time.Hour, true)
-	c := &resourceCalls{t: t, ctx: ctx, p: p, r: r}
+	reads := new(atomic.Int64)
+	c := &resourceCalls{t: t, ctx: context.WithValue(ctx, certificateReadsKey{}, reads), certificateReads: reads, p: p, r: r}
 	r.Schema(ctx, resource.SchemaRequest{}, &c.schema)
 	c.objType = c.schema.Schema.Type().TerraformType(ctx)
 	return c
@@ -111,9 +115,9 @@ func (c *resourceCalls) read(state samlLoginMethodModel) samlLoginMethodModel {
 // parses runs op and returns how many documents the provider's memo parsed and how many certificates
 // the provider read from text meanwhile.
 func (c *resourceCalls) parses(op func()) (documents, certificates int64) {
-	docs, certs := c.p.metadata.Parses(), certificateParses.Load()
+	docs, certs := c.p.metadata.Parses(), c.certificateReads.Load()
 	op()
-	return c.p.metadata.Parses() - docs, certificateParses.Load() - certs
+	return c.p.metadata.Parses() - docs, c.certificateReads.Load() - certs
 }
 
 // configOf is the configuration of a planned login method: what is not configured is null.
@@ -139,8 +143,8 @@ func proposedUpdate(config, state samlLoginMethodModel) samlLoginMethodModel {
 
 // Each metadata document is parsed once per provider process, however often it is validated and
 // planned, and each certificate text is read at most once per operation: certificates travel parsed.
-// Not parallel: certificateParses counts for the whole process.
 func TestSAMLLoginMethod_parsesEachDocumentOnceAndEachCertificateOncePerOperation(t *testing.T) {
+	t.Parallel()
 	c := newResourceCalls(t)
 	a, b, next := validCert(t), validCert(t), validCert(t)
 	md := jumpCloudMetadata("JumpCloud", "https://sso.jumpcloud.com/saml2/cloudflare", a, b)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -164,10 +165,11 @@ func (e *metadataFuncError) Error() string {
 	case e.binding != "":
 		msg = "The SAML metadata cannot be used: the " + e.binding + " SingleSignOnService is refused: " + e.err.Error()
 	}
-	if advice := metadataAdvice(e.err, "the argument of "+parseSAMLMetadataName); advice != "" {
-		return msg + ". " + advice
+	// Terraform and OpenTofu end a function argument's error with a full stop of their own.
+	if advice := metadataAdvice(e.err, parseSAMLMetadataName+"'s xml argument"); advice != "" {
+		return msg + ". " + strings.TrimSuffix(advice, ".")
 	}
-	return msg + "."
+	return msg
 }
 
 func (e *metadataFuncError) Unwrap() error { return e.err }

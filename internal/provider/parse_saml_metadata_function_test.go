@@ -130,8 +130,8 @@ func TestParseSAMLMetadataFunction_refusals(t *testing.T) {
 	}{
 		"doctype":           {`<!DOCTYPE x [<!ENTITY a "b">]>` + jumpCloudMetadata("JumpCloud", "https://sso.example.com/", cert), samlmetadata.ErrDTD, "DOCTYPE"},
 		"not metadata":      {`<a/>`, samlmetadata.ErrNotMetadata, "SAML 2.0 metadata starts with EntityDescriptor"},
-		"HTML page":         {loginPage, samlmetadata.ErrHTMLPage, "the argument of parse_saml_metadata holds a web page (a sign-in or error page saved from a browser), not the IdP's metadata XML. Export the metadata from the IdP and give that file, for example file(\"JumpCloud-saml2-metadata.xml\"). In JumpCloud, export it from the Admin Portal: SSO Applications, then your SAML application, then Export Metadata"},
-		"PEM":               {cert.PEM, samlmetadata.ErrPEM, "the argument of parse_saml_metadata holds a certificate, not the IdP's metadata"},
+		"HTML page":         {loginPage, samlmetadata.ErrHTMLPage, "parse_saml_metadata's xml argument holds a web page (a sign-in or error page saved from a browser), not the IdP's metadata XML. Export the metadata from the IdP and give that file, for example file(\"JumpCloud-saml2-metadata.xml\"). In JumpCloud, export it from the Admin Portal: SSO Applications, then your SAML application, then Export Metadata"},
+		"PEM":               {cert.PEM, samlmetadata.ErrPEM, "parse_saml_metadata's xml argument holds a certificate, not the IdP's metadata"},
 		"http default SSO":  {jumpCloudMetadata("JumpCloud", "http://sso.example.com/", cert), samlmetadata.ErrSSOURL, "plain http"},
 		"http other SSO":    {httpPOST, samlmetadata.ErrSSOURL, "the HTTP-POST SingleSignOnService is refused"},
 		"no signing cert":   {jumpCloudMetadata("JumpCloud", "https://sso.example.com/"), samlmetadata.ErrNoSigningCertificate, "no signing certificate"},
@@ -225,13 +225,13 @@ output "md" {
 				},
 			},
 			{
-				// Refusals are function errors carrying the parser's message.
+				// Refusals are function errors carrying the parser's message and the fix, once ended.
 				Config: `
 output "md" {
   value = provider::zerotrust::parse_saml_metadata("<html/>")
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)SAML metadata cannot be used:.*EntityDescriptor`),
+				ExpectError: regexp.MustCompile(`(?s)SAML metadata cannot be used:.*an HTML page.*parse_saml_metadata's\s+xml\s+argument\s+holds\s+a\s+web\s+page.*saves\s+JumpCloud-saml2-metadata\.xml\.\n`),
 			},
 			{
 				// The result feeds a login method's explicit attributes (as it would feed the official

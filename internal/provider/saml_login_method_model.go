@@ -45,7 +45,7 @@ func (m samlLoginMethodModel) applyTo(ctx context.Context, cfg *client.IdentityP
 	cfg.IssuerURL = m.IssuerURL.ValueString()
 	cfg.SSOTargetURL = m.SSOTargetURL.ValueString()
 
-	if current, _, ok := apiCertificates(cfg.CertificateTexts(), certs); !ok || !samlmetadata.SameCertificates(current, certs) {
+	if current, _, ok := apiCertificates(ctx, cfg.CertificateTexts(), certs); !ok || !samlmetadata.SameCertificates(current, certs) {
 		cfg.IDPPublicCerts = make([]string, len(certs))
 		for i, c := range certs {
 			cfg.IDPPublicCerts[i] = c.PEM()
@@ -79,7 +79,7 @@ func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 	m.IssuerURL = types.StringValue(idp.Config.IssuerURL)
 	m.SSOTargetURL = types.StringValue(idp.Config.SSOTargetURL)
 	m.RedirectURL = types.StringValue(idp.Config.RedirectURL)
-	m.readCertificates(idp.Config.CertificateTexts(), known)
+	m.readCertificates(ctx, idp.Config.CertificateTexts(), known)
 
 	if len(idp.Config.Attributes) == 0 && m.Attributes.IsNull() {
 		m.Attributes = types.ListNull(types.StringType)
@@ -109,7 +109,7 @@ func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 // readCertificates sets idp_public_cert and certificates from the API's certificate texts, reading each
 // text at most once: texts that are what the prior value already holds, or what this provider sent,
 // are recognised without parsing.
-func (m *samlLoginMethodModel) readCertificates(texts []string, known []samlmetadata.Certificate) {
+func (m *samlLoginMethodModel) readCertificates(ctx context.Context, texts []string, known []samlmetadata.Certificate) {
 	prior := m.IDPPublicCert
 	priorKnown := !prior.IsNull() && !prior.IsUnknown()
 	// A refresh of a login method nobody changed: the API holds the very text of the state, whose
@@ -117,12 +117,12 @@ func (m *samlLoginMethodModel) readCertificates(texts []string, known []samlmeta
 	if known == nil && priorKnown && isSet(m.Certificates) && joinPEMs(texts) == prior.ValueString() {
 		return
 	}
-	live, bundle, ok := apiCertificates(texts, known)
+	live, bundle, ok := apiCertificates(ctx, texts, known)
 	switch {
 	case !ok:
 		// A text that is no certificate: show the API's value as it is.
 		m.IDPPublicCert = newCertBundleValue(bundle)
-		certs, _ := parseCertificates(bundle)
+		certs, _ := parseCertificates(ctx, bundle)
 		m.Certificates = certificatesList(certs)
 	case !priorKnown:
 		m.IDPPublicCert, m.Certificates = newCertBundleValue(bundle), certificatesList(live)
@@ -131,7 +131,7 @@ func (m *samlLoginMethodModel) readCertificates(texts []string, known []samlmeta
 	default:
 		priorCerts := known
 		if priorCerts == nil {
-			priorCerts, _ = parseCertificates(prior.ValueString())
+			priorCerts, _ = parseCertificates(ctx, prior.ValueString())
 		}
 		if priorCerts != nil && samlmetadata.SameCertificates(priorCerts, live) {
 			m.Certificates = certificatesList(priorCerts) // the prior text, in its order

@@ -48,7 +48,7 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 	}
 	in := cfg.metadataInput()
 	// metadata_signing_certs is checked here rather than by a validator, so that it is read once.
-	signers, ok := in.signingCertificates(&resp.Diagnostics)
+	signers, ok := in.signingCertificates(ctx, &resp.Diagnostics)
 	if in.given() {
 		for _, name := range explicitIdPAttrs {
 			if !cfg.explicitValue(name).IsNull() {
@@ -99,7 +99,7 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 	case in.given() && !in.known():
 		plan.IssuerURL, plan.SSOTargetURL, plan.IDPPublicCert = types.StringUnknown(), types.StringUnknown(), certBundleUnknown()
 	case in.given():
-		signers, ok := in.signingCertificates(&resp.Diagnostics)
+		signers, ok := in.signingCertificates(ctx, &resp.Diagnostics)
 		if !ok {
 			return
 		}
@@ -117,10 +117,10 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 					"so it is still used; export fresh metadata from the IdP if its settings may have changed.", md.ValidUntil.UTC().Format(time.RFC3339)))
 		}
 	case isSet(plan.IDPPublicCert):
-		certs, _ = parseCertificates(plan.IDPPublicCert.ValueString()) // its validator reports an error
+		certs, _ = parseCertificates(ctx, plan.IDPPublicCert.ValueString()) // its validator reports an error
 	}
 	if state != nil && isSet(plan.IDPPublicCert) {
-		if same, stateCerts := sameAsPrior(state.IDPPublicCert, plan.IDPPublicCert.ValueString(), certs); same {
+		if same, stateCerts := sameAsPrior(ctx, state.IDPPublicCert, plan.IDPPublicCert.ValueString(), certs); same {
 			plan.IDPPublicCert, certs = state.IDPPublicCert, stateCerts // the same certificates: no diff from formatting, ever
 		}
 	}
@@ -138,7 +138,7 @@ func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.M
 // sameAsPrior reports whether a prior idp_public_cert holds the planned certificates, whose text is
 // planned, and returns the prior certificates in the prior order. The prior text is read only when it
 // is not the planned text.
-func sameAsPrior(prior certBundleValue, planned string, certs []samlmetadata.Certificate) (bool, []samlmetadata.Certificate) {
+func sameAsPrior(ctx context.Context, prior certBundleValue, planned string, certs []samlmetadata.Certificate) (bool, []samlmetadata.Certificate) {
 	switch {
 	case !isSet(prior):
 		return false, nil
@@ -147,7 +147,7 @@ func sameAsPrior(prior certBundleValue, planned string, certs []samlmetadata.Cer
 	case certs == nil:
 		return false, nil
 	}
-	priorCerts, err := parseCertificates(prior.ValueString())
+	priorCerts, err := parseCertificates(ctx, prior.ValueString())
 	if err != nil || !samlmetadata.SameCertificates(priorCerts, certs) {
 		return false, nil
 	}

@@ -68,8 +68,8 @@ var samlLoginMethodSpec = loginMethodSpec[samlLoginMethodModel]{
 }
 
 // writeSAML reads the planned certificates once, for the write and for reading the answer back.
-func writeSAML(_ context.Context, plan, _ *samlLoginMethodModel, _ tfsdk.Config, diags *diag.Diagnostics) loginMethodWrite[samlLoginMethodModel] {
-	certs, err := parseCertificates(plan.IDPPublicCert.ValueString())
+func writeSAML(ctx context.Context, plan, _ *samlLoginMethodModel, _ tfsdk.Config, diags *diag.Diagnostics) loginMethodWrite[samlLoginMethodModel] {
+	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
 		invalidCertificate(diags, path.Root("idp_public_cert"), err)
 	}

@@ -30,7 +30,7 @@ func headerPairsValue(names ...string) tftypes.Value {
 // header_attributes as given (a JSON map, or null); cert is its one certificate.
 func v0State(t *testing.T, e *testEnv, id string, cert testCert, headers string) map[string]json.RawMessage {
 	t.Helper()
-	certs, err := parseCertificates(cert.PEM)
+	certs, err := parseCertificates(context.Background(), cert.PEM)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,11 +22,11 @@ func (v certBundleValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (certBundleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (certBundleValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := parseCertificates(req.ConfigValue.ValueString()); err != nil {
+	if _, err := parseCertificates(ctx, req.ConfigValue.ValueString()); err != nil {
 		invalidCertificate(&resp.Diagnostics, req.Path, err)
 	}
 }

@@ -13,19 +13,20 @@ import (
 const providerComm = "terraform-provi"
 
 // providerWatch polls the provider processes the CLI starts (its direct children: go-plugin runs the
-// plugin binary) and keeps each one's VmHWM, the kernel's high-water mark of its resident set. A
-// high-water mark only grows, so the last reading before the process exits is its peak, missing at most
-// what it allocates in its last poll interval (20 ms) on the way out.
+// plugin binary) and keeps each one's VmHWM, the kernel's high-water mark of its resident set, and its
+// CPU time. Both only grow, so the last reading before the process exits is its total, missing at most
+// what it does in its last poll interval (20 ms) on the way out.
 type providerWatch struct {
 	cli  int
 	done chan struct{}
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	peak map[int]int64
+	cpu  map[int]time.Duration
 }
 
 func watchProviders(cliPid int) *providerWatch {
-	w := &providerWatch{cli: cliPid, done: make(chan struct{}), peak: map[int]int64{}}
+	w := &providerWatch{cli: cliPid, done: make(chan struct{}), peak: map[int]int64{}, cpu: map[int]time.Duration{}}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -43,14 +44,18 @@ func watchProviders(cliPid int) *providerWatch {
 	return w
 }
 
-// stop ends the watch and returns the highest peak of any provider process and how many there were.
-func (w *providerWatch) stop() (peakKB int64, processes int) {
+// stop ends the watch and returns the highest peak of any provider process, how many there were and the
+// CPU time they used together.
+func (w *providerWatch) stop() (peakKB int64, processes int, cpu time.Duration) {
 	close(w.done)
 	w.wg.Wait()
 	for _, kb := range w.peak {
 		peakKB = max(peakKB, kb)
 	}
-	return peakKB, len(w.peak)
+	for _, d := range w.cpu {
+		cpu += d
+	}
+	return peakKB, len(w.peak), cpu
 }
 
 func (w *providerWatch) poll() {
@@ -69,11 +74,11 @@ func (w *providerWatch) poll() {
 			if err != nil || strings.TrimSpace(string(comm)) != providerComm {
 				continue
 			}
-			if kb := vmHWM(pid); kb > 0 {
-				w.mu.Lock()
-				w.peak[pid] = max(w.peak[pid], kb)
-				w.mu.Unlock()
-			}
+			kb, cpu := vmHWM(pid), cpuTime(pid)
+			w.mu.Lock()
+			w.peak[pid] = max(w.peak[pid], kb)
+			w.cpu[pid] = max(w.cpu[pid], cpu)
+			w.mu.Unlock()
 		}
 	}
 }
@@ -91,4 +96,25 @@ func vmHWM(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// clockTick is the unit of the CPU times in /proc/<pid>/stat (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuTime reads the user and system CPU time of a process, 0 if it is gone.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, is in parentheses and may hold spaces; utime and stime are fields 14
+	// and 15, the 12th and 13th after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * clockTick
 }

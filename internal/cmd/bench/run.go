@@ -34,8 +34,9 @@ type result struct {
 	wall      time.Duration
 	// providerPeakKB is the highest VmHWM of a provider process started by this run.
 	providerPeakKB int64
-	// providers is how many provider processes the CLI started.
-	providers int
+	// providers is how many provider processes the CLI started; providerCPU the CPU time they used.
+	providers   int
+	providerCPU time.Duration
 	// treeMaxKB is ru_maxrss from wait4 of the CLI: the largest of the CLI and its children.
 	treeMaxKB int64
 	changes   int // resources the plan would change
@@ -91,9 +92,9 @@ func benchSize(o options, n int) ([]result, error) {
 		return nil, err
 	}
 	log := func(r result) {
-		fmt.Fprintf(os.Stderr, "bench: N=%-4d %-34s cache=%-3s rate_limit=%-7s %6d requests %8.2fs provider peak %6.1f MB %s\n",
+		fmt.Fprintf(os.Stderr, "bench: N=%-4d %-34s cache=%-3s rate_limit=%-7s %6d requests %8.2fs provider peak %6.1f MB CPU %6.2fs %s\n",
 			r.n, r.phase, onOff(r.cache), map[bool]string{true: "default", false: "off"}[r.rateLimit], r.total(),
-			r.wall.Seconds(), float64(r.providerPeakKB)/1024, r.note)
+			r.wall.Seconds(), float64(r.providerPeakKB)/1024, r.providerCPU.Seconds(), r.note)
 	}
 	if _, err := b.tf(0, "init", "-input=false", "-no-color"); err != nil {
 		return nil, fmt.Errorf("init: %w", err)
@@ -276,6 +277,7 @@ type runStats struct {
 	exit           int
 	providerPeakKB int64
 	providers      int
+	providerCPU    time.Duration
 	treeMaxKB      int64
 }
 
@@ -295,7 +297,7 @@ func (b *bench) run(allowExit int, args ...string) (string, runStats, error) {
 	w := watchProviders(cmd.Process.Pid)
 	err := cmd.Wait()
 	st.wall = time.Since(start)
-	st.providerPeakKB, st.providers = w.stop()
+	st.providerPeakKB, st.providers, st.providerCPU = w.stop()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		st.treeMaxKB = ru.Maxrss
 	}
@@ -329,7 +331,7 @@ func (b *bench) measure(phase string, cache, rateLimit bool, wantExit int, args 
 	b.emu.ResetCounts()
 	out, st, err := b.run(wantExit, args...)
 	r := result{n: b.n, phase: phase, cache: cache, rateLimit: rateLimit, counts: b.emu.RequestCounts(),
-		wall: st.wall, providerPeakKB: st.providerPeakKB, providers: st.providers, treeMaxKB: st.treeMaxKB}
+		wall: st.wall, providerPeakKB: st.providerPeakKB, providers: st.providers, providerCPU: st.providerCPU, treeMaxKB: st.treeMaxKB}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", phase, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -125,5 +126,41 @@ func TestModelCodecRefusesMismatchedModels(t *testing.T) {
 	var null thingModel
 	if diags := GetState(ctx, tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(raw.Type(), nil)}, &null); !diags.HasError() {
 		t.Error("a null state was read into a model without an error")
+	}
+}
+
+// One model type may serve two schemas: each gets its own codec, and the first never converts values of
+// the other.
+func TestModelCodecKeysBySchema(t *testing.T) {
+	ctx := context.Background()
+	textTags := thingSchema(t).Schema
+	numberTags := thingSchema(t).Schema
+	numberTags.Attributes["tags"] = schema.ListAttribute{ElementType: types.Int64Type, Optional: true}
+	for _, tc := range []struct {
+		schema schema.Schema
+		tag    tftypes.Value
+	}{
+		{textTags, tftypes.NewValue(tftypes.String, "a")},
+		{numberTags, tftypes.NewValue(tftypes.Number, big.NewFloat(42))},
+	} {
+		objType := tc.schema.Type().TerraformType(ctx).(tftypes.Object)
+		vals := map[string]tftypes.Value{}
+		for name, typ := range objType.AttributeTypes {
+			vals[name] = tftypes.NewValue(typ, nil)
+		}
+		vals["tags"] = tftypes.NewValue(objType.AttributeTypes["tags"], []tftypes.Value{tc.tag})
+		raw := tftypes.NewValue(objType, vals)
+
+		var m thingModel
+		if diags := GetPlan(ctx, tfsdk.Plan{Schema: tc.schema, Raw: raw}, &m); diags.HasError() {
+			t.Fatalf("tags of %s: %v", tc.tag.Type(), diags)
+		}
+		state := tfsdk.State{Schema: tc.schema}
+		if diags := SetState(ctx, &state, m); diags.HasError() {
+			t.Fatalf("tags of %s: %v", tc.tag.Type(), diags)
+		}
+		if !state.Raw.Equal(raw) {
+			t.Errorf("tags of %s: SetState wrote %s, want %s", tc.tag.Type(), state.Raw, raw)
+		}
 	}
 }

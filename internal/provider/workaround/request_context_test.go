@@ -2,27 +2,30 @@ package workaround
 
 import (
 	"context"
+	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 type requestValueKey struct{}
 
-// retainsRequestContext calls ValidateResourceConfig with a context carrying a value and reports whether
-// the server still holds that value once the call has returned.
-func retainsRequestContext(t *testing.T, srv tfprotov6.ProviderServer) bool {
+// retainsRequestContext calls the RPC named rpc of srv, with an empty request and a context carrying a
+// value, and reports whether srv still holds that value once the call has returned.
+func retainsRequestContext(t *testing.T, srv any, rpc string) bool {
 	t.Helper()
+	method := reflect.ValueOf(srv).MethodByName(rpc)
+	if !method.IsValid() {
+		t.Fatalf("%T has no RPC %s", srv, rpc)
+	}
 	value := new([64 << 10]byte)
 	held := weak.Make(value)
 	ctx := context.WithValue(context.Background(), requestValueKey{}, value)
-	if _, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "test_thing"}); err != nil {
-		t.Fatal(err)
-	}
+	method.Call([]reflect.Value{reflect.ValueOf(ctx), reflect.New(method.Type().In(1).Elem())})
 	runtime.GC()
 	return held.Value() != nil
 }
@@ -31,18 +34,78 @@ func retainsRequestContext(t *testing.T, srv tfprotov6.ProviderServer) bool {
 // lets go of finished requests: delete request_context.go and serve providerserver.NewProtocol6.
 func TestCanaryFrameworkKeepsRequestContexts(t *testing.T) {
 	framework := providerserver.NewProtocol6(testProvider{})()
-	if !retainsRequestContext(t, framework) {
+	if !retainsRequestContext(t, framework, "ValidateResourceConfig") {
 		t.Error("the framework's server no longer keeps request contexts: the workaround in request_context.go can go")
 	}
 	runtime.KeepAlive(framework)
 }
 
-// ProtocolServer lets go of a request's context when the request ends.
-func TestProtocolServerReleasesRequestContexts(t *testing.T) {
+// The framework's RPCs that releasingServer hands on with the request's own context, and why that is
+// safe: they come once per provider process, or the context must outlive the call.
+var passedThrough = map[string]string{
+	"GetMetadata":                "once per provider process",
+	"GetProviderSchema":          "once per provider process",
+	"GetResourceIdentitySchemas": "once per provider process",
+	"GetFunctions":               "once per provider process",
+	"ValidateProviderConfig":     "once per provider configuration",
+	"ConfigureProvider":          "once per provider configuration",
+	"StopProvider":               "cancels the kept contexts; registers none",
+	"ListResource":               "streams its results after the call returned, so its context must live on; once per list block",
+}
+
+// The framework's RPCs that releasingServer does not serve: the provider has none of these. Serving one
+// means wrapping it (or listing it in passedThrough).
+var notServed = map[string]string{
+	"ValidateActionConfig":     "no actions",
+	"PlanAction":               "no actions",
+	"InvokeAction":             "no actions",
+	"ValidateStateStoreConfig": "no state stores",
+	"ConfigureStateStore":      "no state stores",
+	"ReadStateBytes":           "no state stores",
+	"WriteStateBytes":          "no state stores",
+	"GetStates":                "no state stores",
+	"DeleteState":              "no state stores",
+	"LockState":                "no state stores",
+	"UnlockState":              "no state stores",
+}
+
+// Every RPC of the framework's server (the protocol, list resources, actions, state stores: every method
+// taking a context and a request) lets go of the request's context through ProtocolServer, or is listed
+// above with the reason it need not.
+func TestEveryRPCReleasesItsContext(t *testing.T) {
+	framework := providerserver.NewProtocol6(testProvider{})()
 	srv := ProtocolServer(func() provider.Provider { return testProvider{} })()
-	if retainsRequestContext(t, srv) {
-		t.Error("ProtocolServer keeps a request's context after the request")
+	var rpcs []string
+	ctxType := reflect.TypeFor[context.Context]()
+	for m := range reflect.TypeOf(framework).Methods() {
+		if m.Type.NumIn() != 3 || m.Type.In(1) != ctxType {
+			continue
+		}
+		rpcs = append(rpcs, m.Name)
+		_, served := reflect.TypeOf(srv).MethodByName(m.Name)
+		switch {
+		case notServed[m.Name] != "":
+			if served {
+				t.Errorf("%s is listed as not served, but ProtocolServer serves it: wrap it in request_context.go, or list it in passedThrough", m.Name)
+			}
+		case !served:
+			t.Errorf("ProtocolServer hides %s, which the framework serves: pass it on in frameworkServer and wrap it", m.Name)
+		case passedThrough[m.Name] != "":
+		case retainsRequestContext(t, srv, m.Name):
+			t.Errorf("%s keeps the request's context after the call: wrap it in request_context.go, or list it in passedThrough with the reason it is safe", m.Name)
+		}
 	}
+	for _, listed := range []map[string]string{passedThrough, notServed} {
+		for name := range listed {
+			if !slices.Contains(rpcs, name) {
+				t.Errorf("%s is listed, but the framework's server has no such RPC", name)
+			}
+		}
+	}
+	if len(rpcs) < 30 {
+		t.Fatalf("found %d RPCs of the framework's server: %v", len(rpcs), rpcs)
+	}
+	runtime.KeepAlive(framework)
 	runtime.KeepAlive(srv)
 }
 

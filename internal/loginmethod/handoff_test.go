@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -117,7 +116,8 @@ func (e *storeEnv) wantRoutes(t *testing.T, want map[string]int) {
 }
 
 // A login method and its SCIM config cost two requests: the SCIM config's read-modify-write changes the
-// object the create answered with, and the PUT keeps every setting of the login method.
+// object the create answered with, and the PUT keeps every setting of the login method. The hand-off
+// serves once: the next change reads the login method.
 func TestStore_createThenSCIMIsTwoRequests(t *testing.T) {
 	t.Parallel()
 	e := newStoreEnv(t)
@@ -140,24 +140,28 @@ func TestStore_createThenSCIMIsTwoRequests(t *testing.T) {
 	if updated.SCIMConfig == nil || !updated.SCIMConfig.SecretAvailable() || updated.SCIMConfig.Secret != secret {
 		t.Errorf("the PUT that enabled SCIM did not hand back the emulator's secret")
 	}
-	// The copy serves writes only: it never keeps the plaintext secret.
-	if k := e.store.copies.m[copyKey{e.scope, created.ID}]; k == nil || k.idp == nil || k.idp.SCIMConfig.Secret != "" {
-		t.Errorf("the store keeps %+v, want the PUT's answer without the secret", k)
-	}
 
-	// The next change starts from the PUT's answer: one more request.
-	if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateAutomatic)); err != nil {
+	e.wantReadBeforeChange(t, created.ID)
+}
+
+// A hand-off never holds a plaintext SCIM secret: changes never send it.
+func TestHandoffs_keepNoSecret(t *testing.T) {
+	var h handoffs
+	answer := &client.IdentityProvider{ID: "a", SCIMConfig: &client.SCIMConfig{Enabled: true, Secret: "plaintext"}}
+	if err := h.put("a", answer); err != nil {
 		t.Fatal(err)
 	}
-	e.wantRoutes(t, map[string]int{routeCreate: 1, routePut: 2})
-	if got := e.live(t, created.ID).SCIMConfig.IdentityUpdateBehavior; got != client.IdentityUpdateAutomatic {
-		t.Errorf("identity_update_behavior %q after the second change, want automatic", got)
+	if got := h.take("a"); got == nil || got.SCIMConfig.Secret != "" || answer.SCIMConfig.Secret != "plaintext" {
+		t.Errorf("handed off %+v (the caller's answer now %+v), want it without the secret", got, answer)
+	}
+	if got := h.take("a"); got != nil {
+		t.Errorf("taken twice: %+v", got)
 	}
 }
 
-// After a write that failed, whatever the failure, the store does not know the login method any more:
-// the next change reads it, and so keeps a change made in the dashboard in between.
-func TestStore_noCopyAfterAFailedWrite(t *testing.T) {
+// After a first change that failed, whatever the failure, the next change reads the login method, and
+// so keeps a change made in the dashboard in between.
+func TestStore_noHandoffAfterAFailedChange(t *testing.T) {
 	t.Parallel()
 	refuse := func(idp *client.IdentityProvider) error { // seat_deprovision without user_deprovision: 400
 		idp.SCIMConfig = &client.SCIMConfig{SeatDeprovision: true}
@@ -177,9 +181,6 @@ func TestStore_noCopyAfterAFailedWrite(t *testing.T) {
 			func(err error) bool { return err != nil && !client.IsValidation(err) }},
 		{"answer lost after the write", emulator.FaultConfig{LostResponseRate: 1, Routes: []string{routePut}}, addGroups,
 			func(err error) bool { return err == nil }},
-		{"connection dropped", emulator.FaultConfig{DropRate: 1, Routes: []string{routePut}}, addGroups,
-			func(err error) bool { return err != nil }},
-		{"conflict", emulator.FaultConfig{ConflictRate: 1, Routes: []string{routePut}}, addGroups, client.IsConflict},
 		{"refused as invalid", emulator.FaultConfig{}, refuse, client.IsValidation},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,174 +198,100 @@ func TestStore_noCopyAfterAFailedWrite(t *testing.T) {
 	}
 }
 
-// A copy is dropped when the store lets go of it (secret refreshed, deleted, too old) or when the API's
-// answer did not show what was written; the next change reads the login method.
-func TestStore_noCopyAfterInvalidation(t *testing.T) {
+// The create's answer is not handed off when the SCIM secret was refreshed (SCIM on from the create) or
+// the login method deleted before the first change, nor when it did not show what was sent; the first
+// change reads the login method.
+func TestStore_noHandoffAfterInvalidation(t *testing.T) {
 	t.Parallel()
-	renameInAnswer := func(result map[string]any) { result["name"] = "normalised by the server" }
 	for _, tc := range []struct {
 		name string
-		// invalidate runs after the login method was created (and, with written, changed once).
-		invalidate func(t *testing.T, e *storeEnv, id string)
-		written    bool
+		// between runs after the create, before the first change.
+		between func(t *testing.T, e *storeEnv, id string)
+		renamed bool // the create's answer shows another name
+		scim    bool // created with SCIM on
 	}{
 		{"SCIM secret refreshed", func(t *testing.T, e *storeEnv, id string) {
 			if _, err := e.store.RefreshSCIMSecret(t.Context(), e.scope, id); err != nil {
 				t.Fatal(err)
 			}
-		}, true},
-		{"older than copyMaxAge", func(t *testing.T, e *storeEnv, id string) { e.clock.advance(copyMaxAge + 1) }, true},
-		{"the create's answer shows another name", func(t *testing.T, e *storeEnv, id string) {}, false},
-		{"the update's answer shows another name", func(t *testing.T, e *storeEnv, id string) {}, true},
+		}, false, true},
+		{"the create's answer shows another name", func(t *testing.T, e *storeEnv, id string) {}, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newStoreEnv(t)
-			if strings.Contains(tc.name, "create's answer") {
-				e.rewriteAnswers(http.MethodPost, renameInAnswer)
+			if tc.renamed {
+				e.rewriteAnswers(http.MethodPost, func(result map[string]any) { result["name"] = "normalised by the server" })
 			}
-			created := e.create(t, "JumpCloud")
+			want := samlLoginMethod("JumpCloud", e.cert)
+			if tc.scim {
+				_ = enableSCIM(client.IdentityUpdateReauth)(&want)
+			}
+			created, err := e.store.Create(t.Context(), e.scope, want)
+			if err != nil {
+				t.Fatal(err)
+			}
 			e.rewrite.Store(nil)
-			if tc.written {
-				if strings.Contains(tc.name, "update's answer") {
-					e.rewriteAnswers(http.MethodPut, renameInAnswer)
-				}
-				if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); err != nil {
-					t.Fatal(err)
-				}
-				e.rewrite.Store(nil)
-			}
-			tc.invalidate(t, e, created.ID)
+			tc.between(t, e, created.ID)
 			e.wantReadBeforeChange(t, created.ID)
 		})
 	}
-}
 
-// A deleted login method is not changed from its copy: the change reads it, finds it gone and writes
-// nothing.
-func TestStore_noCopyAfterDelete(t *testing.T) {
-	t.Parallel()
-	e := newStoreEnv(t)
-	created := e.create(t, "JumpCloud")
-	if err := e.store.Delete(t.Context(), e.scope, created.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); !IsGone(err) {
-		t.Fatalf("changing a deleted login method: %v, want not found", err)
-	}
-	e.wantRoutes(t, map[string]int{routeCreate: 1, routeDelete: 1, routeGet: 1})
-}
-
-// A change made elsewhere that a read of this process shows (a refresh by list, a data source's list, a
-// GET) drops the copy, and so does a complete list without the login method; a read that shows the login
-// method as the copy does keeps it.
-func TestStore_readsDropCopiesTheyContradict(t *testing.T) {
-	t.Parallel()
-	find := func(t *testing.T, e *storeEnv, id string) {
-		if _, err := e.store.Find(t.Context(), e.scope, func(*client.IdentityProvider) bool { return true }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	get := func(t *testing.T, e *storeEnv, id string) {
-		if _, err := e.store.Get(t.Context(), e.scope, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, tc := range []struct {
-		name    string
-		byList  bool
-		read    func(t *testing.T, e *storeEnv, id string)
-		outside bool // change it in the dashboard before the read
-	}{
-		{"refresh by list", true, get, true},
-		{"refresh by GET", false, get, true},
-		{"data source's list", true, find, true},
-		{"list without the store's list cache", false, find, true},
-		{"refresh by list, nothing changed", true, get, false},
-		{"refresh by GET, nothing changed", false, get, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := newStoreEnv(t)
-			e.store.byList = tc.byList
-			created := e.create(t, "JumpCloud")
-			if tc.outside {
-				e.changeInDashboard(t, created.ID)
-			}
-			tc.read(t, e, created.ID)
-
-			gets := e.count(routeGet)
-			if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); err != nil {
-				t.Fatal(err)
-			}
-			wantGets := 0
-			if tc.outside {
-				wantGets = 1
-			}
-			if got := e.count(routeGet) - gets; got != wantGets {
-				t.Errorf("the change after the read sent %d GETs, want %d", got, wantGets)
-			}
-			if live := e.live(t, created.ID); tc.outside && live.Config.EmailAttributeName != "from-the-dashboard" {
-				t.Errorf("the dashboard's change, seen by a read, was reverted: email_attribute_name %q", live.Config.EmailAttributeName)
-			}
-		})
-	}
-
-	// The read cannot be ordered with the write in flight, so the write's answer is not kept either.
-	t.Run("a read while the write is in flight", func(t *testing.T) {
+	// A deleted login method is not changed from the create's answer: the change reads it, finds it gone
+	// and writes nothing.
+	t.Run("deleted", func(t *testing.T) {
 		t.Parallel()
 		e := newStoreEnv(t)
 		created := e.create(t, "JumpCloud")
-		var once sync.Once
-		var hookErr error
-		hook := func(r *http.Request) {
-			if r.Method != http.MethodPut {
-				return
-			}
-			once.Do(func() {
-				// The PUT is applied and answered; before the store reads the answer, the login method
-				// changes in the dashboard and a refresh lists it.
-				if hookErr = e.emu.Mutate(e.emu.AccountScope(), created.ID, func(p *emulator.IdP) { p.Config.EmailAttributeName = "from-the-dashboard" }); hookErr == nil {
-					_, hookErr = e.store.Get(t.Context(), e.scope, created.ID)
-				}
-			})
-		}
-		e.afterResponse.Store(&hook)
-		if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); err != nil {
+		if err := e.store.Delete(t.Context(), e.scope, created.ID); err != nil {
 			t.Fatal(err)
-		}
-		if hookErr != nil {
-			t.Fatal(hookErr)
-		}
-		e.afterResponse.Store(nil)
-		if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateAutomatic)); err != nil {
-			t.Fatal(err)
-		}
-		e.wantRoutes(t, map[string]int{routeCreate: 1, routeList: 1, routeGet: 1, routePut: 2})
-		if live := e.live(t, created.ID); live.Config.EmailAttributeName != "from-the-dashboard" {
-			t.Errorf("the dashboard's change, seen by a read during the write, was reverted: email_attribute_name %q", live.Config.EmailAttributeName)
-		}
-	})
-
-	t.Run("deleted elsewhere, complete list", func(t *testing.T) {
-		t.Parallel()
-		e := newStoreEnv(t)
-		created := e.create(t, "JumpCloud")
-		if !e.emu.Delete(e.emu.AccountScope(), created.ID) {
-			t.Fatal("emulator did not delete")
-		}
-		if _, err := e.store.Get(t.Context(), e.scope, created.ID); !errors.Is(err, ErrGone) {
-			t.Fatalf("read: %v, want ErrGone", err)
 		}
 		if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); !IsGone(err) {
-			t.Fatalf("change: %v, want not found", err)
+			t.Fatalf("changing a deleted login method: %v, want not found", err)
 		}
-		e.wantRoutes(t, map[string]int{routeCreate: 1, routeList: 1, routeGet: 1})
+		e.wantRoutes(t, map[string]int{routeCreate: 1, routeDelete: 1, routeGet: 1})
 	})
+}
+
+// A change of this process that comes before the create's answer is handed off (another caller adopted
+// the login method and changed it first) is never reverted by a change from that answer.
+func TestStore_noHandoffAfterAnEarlierChange(t *testing.T) {
+	t.Parallel()
+	e := newStoreEnv(t)
+	var once sync.Once
+	var hookErr error
+	hook := func(r *http.Request, resp *http.Response) *http.Response {
+		if r.Method != http.MethodPost {
+			return resp
+		}
+		once.Do(func() {
+			// The POST is answered; before the store reads the answer, another caller changes the login
+			// method it made.
+			created := e.emu.List(e.emu.AccountScope())[0]
+			_, hookErr = e.store.Modify(t.Context(), e.scope, created.ID, func(idp *client.IdentityProvider) error {
+				idp.Config.EmailAttributeName = "from-another-caller"
+				return nil
+			})
+		})
+		return resp
+	}
+	e.rewrite.Store(&hook)
+	created := e.create(t, "JumpCloud")
+	e.rewrite.Store(nil)
+	if hookErr != nil {
+		t.Fatal(hookErr)
+	}
+	if _, err := e.store.Modify(t.Context(), e.scope, created.ID, enableSCIM(client.IdentityUpdateReauth)); err != nil {
+		t.Fatal(err)
+	}
+	e.wantRoutes(t, map[string]int{routeCreate: 1, routeGet: 2, routePut: 2})
+	if live := e.live(t, created.ID); live.Config.EmailAttributeName != "from-another-caller" {
+		t.Errorf("the earlier change was reverted: email_attribute_name %q", live.Config.EmailAttributeName)
+	}
 }
 
 // Changes of one login method by the SAML and the SCIM resource at the same time are all kept: the lock
-// orders them, and each starts from the answer to the one before.
+// orders them, and each reads the login method as the one before left it.
 func TestStore_concurrentChangesOfOneLoginMethodAreAllKept(t *testing.T) {
 	t.Parallel()
 	const attrs = 8
@@ -416,38 +343,11 @@ func TestStore_concurrentChangesOfOneLoginMethodAreAllKept(t *testing.T) {
 				t.Errorf("after %d concurrent changes the emulator holds attributes %v, email %q, SCIM %+v: a change was lost",
 					len(changes), live.Config.Attributes, live.Config.EmailAttributeName, live.SCIMConfig)
 			}
-			wantGets := 1
+			wantGets := len(changes) // each change reads the login method, but the first after the create
 			if createdHere {
-				wantGets = 0
+				wantGets--
 			}
 			e.wantRoutes(t, map[string]int{routeGet: wantGets, routePut: len(changes)})
 		})
-	}
-}
-
-// The answer of a create never replaces what the store learned of the login method since: another
-// caller may have adopted it and written to it first.
-func TestCopies_createAnswerDoesNotReplaceLaterKnowledge(t *testing.T) {
-	c := newCopies((&fakeClock{}).now)
-	scope := client.AccountScope("acc")
-	created := &client.IdentityProvider{ID: "a", Name: "as created"}
-	written := &client.IdentityProvider{ID: "a", Name: "as written later"}
-
-	c.record(scope, "a", written, 0)
-	c.recordCreated(scope, "a", created)
-	if got, _, _ := c.take(scope, "a"); got == nil || got.Name != "as written later" {
-		t.Errorf("after a later write, the copy is %+v", got)
-	}
-	c.forget(scope, "a")
-	c.recordCreated(scope, "a", created)
-	if got, _, _ := c.take(scope, "a"); got != nil {
-		t.Errorf("after a drop, the create's answer came back as the copy: %+v", got)
-	}
-	// A read-modify-write records only if nothing was dropped since it took the copy.
-	_, epoch, _ := c.take(scope, "a")
-	c.forget(scope, "a")
-	c.record(scope, "a", written, epoch)
-	if got, _, _ := c.take(scope, "a"); got != nil {
-		t.Errorf("an answer taken before a drop was kept: %+v", got)
 	}
 }

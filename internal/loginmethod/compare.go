@@ -3,7 +3,6 @@ package loginmethod
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"strings"
 
@@ -11,18 +10,9 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
-// clone deep-copies through JSON, which also keeps the keys this provider does not know.
-func clone(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
-	b, err := json.Marshal(idp)
-	if err != nil {
-		return nil, fmt.Errorf("copying login method %s: %w", idp.ID, err)
-	}
-	var out client.IdentityProvider
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("copying login method %s: %w", idp.ID, err)
-	}
-	return &out, nil
-}
+// How the store compares login methods: whether a PUT would change anything (sameForWrite), whether an
+// answer shows what was written (confirms), and which login method a create whose answer was lost made
+// (ownedSettings), each learning a type's settings from typeFields (types.go).
 
 // sameForWrite reports whether a PUT of b would change nothing that a PUT of a would not: it ignores
 // server-owned fields.
