@@ -12,7 +12,7 @@ import (
 
 // How the store compares login methods: whether a PUT would change anything (sameForWrite), whether an
 // answer shows what was written (confirms), and which login method a create whose answer was lost made
-// (ownedSettings, per type).
+// (ownedSettings), each learning a type's settings from typeFields (types.go).
 
 // sameForWrite reports whether a PUT of b would change nothing that a PUT of a would not: it ignores
 // server-owned fields.
@@ -36,15 +36,15 @@ func writable(idp *client.IdentityProvider) ([]byte, error) {
 }
 
 // confirms reports whether answer, the API's answer to a write of sent, shows what was sent: the owned
-// settings of sent's type match, and every other key of the request body comes back with the value
-// sent. The answer may add keys: those the server owns or fills in.
+// settings of sent's type match (typeFields), and every other key of the request body that answers
+// carry comes back with the value sent. The answer may add keys: those the server owns or fills in.
 func confirms(sent, answer *client.IdentityProvider) bool {
 	if !settingsOf(*sent).match(answer) {
 		return false
 	}
-	reformatted := typeSettings[sent.Type].reformatted
+	reformatted := typeFields[sent.Type].reformatted
 	shape := func(idp *client.IdentityProvider) (any, error) {
-		c, err := clone(idp)
+		c, err := echoed(idp)
 		if err != nil {
 			return nil, err
 		}
@@ -61,6 +61,23 @@ func confirms(sent, answer *client.IdentityProvider) bool {
 	want, errW := shape(sent)
 	got, errG := shape(answer)
 	return errW == nil && errG == nil && contains(got, want)
+}
+
+// echoed returns a copy of idp without the settings of its type that no answer carries (typeFields): a
+// write that sent them is confirmed, or found applied, by the rest of what it sent.
+func echoed(idp *client.IdentityProvider) (*client.IdentityProvider, error) {
+	c, err := clone(idp)
+	if clear := typeFields[idp.Type].neverEchoed; err == nil && clear != nil {
+		clear(&c.Config)
+	}
+	return c, err
+}
+
+// sameEchoed is sameForWrite for what answers carry: the secret a PUT sent is not compared.
+func sameEchoed(a, b *client.IdentityProvider) bool {
+	ea, errA := echoed(a)
+	eb, errB := echoed(b)
+	return errA == nil && errB == nil && sameForWrite(ea, eb)
 }
 
 // contains reports whether every key of the JSON value want is in got with the same value; values other
@@ -92,7 +109,7 @@ type ownedSettings struct {
 // settingsOf reads the owned settings of want.
 func settingsOf(want client.IdentityProvider) ownedSettings {
 	s := ownedSettings{typ: want.Type, name: want.Name, config: func(client.IdentityProviderConfig) bool { return false }}
-	if t, ok := typeSettings[want.Type]; ok {
+	if t, ok := typeFields[want.Type]; ok && t.owned != nil {
 		s.config = t.owned(want.Config)
 	}
 	return s
@@ -101,19 +118,6 @@ func settingsOf(want client.IdentityProvider) ownedSettings {
 // match reports whether idp has these settings.
 func (s ownedSettings) match(idp *client.IdentityProvider) bool {
 	return idp.Type == s.typ && idp.Name == s.name && s.config(idp.Config)
-}
-
-// typeSettings holds, per type of login method this provider creates, how its config settings are
-// compared. A type without an entry never matches: a lost create of it is never adopted, and no answer
-// confirms a write of it.
-var typeSettings = map[string]struct {
-	// owned returns whether a config has the settings want's create owns, parsing want once.
-	owned func(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool
-	// reformatted clears the owned settings an answer may hold in another form than sent (owned
-	// compares them), before confirms compares the other keys as JSON.
-	reformatted func(*client.IdentityProviderConfig)
-}{
-	TypeSAML: {owned: samlOwned, reformatted: func(c *client.IdentityProviderConfig) { c.IDPPublicCerts, c.IDPPublicCert = nil, "" }},
 }
 
 // samlOwned: the issuer, the SSO URL and the signing certificates, compared by DER (the API may answer
@@ -134,5 +138,12 @@ func samlOwned(want client.IdentityProviderConfig) func(client.IdentityProviderC
 		}
 		got, err := samlmetadata.ParseCertificates(text)
 		return err == nil && samlmetadata.SameCertificates(got, certs)
+	}
+}
+
+// oidcOwned: the client ID and the three endpoints. Never the client secret, which no read shows.
+func oidcOwned(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool {
+	return func(c client.IdentityProviderConfig) bool {
+		return c.ClientID == want.ClientID && c.AuthURL == want.AuthURL && c.TokenURL == want.TokenURL && c.CertsURL == want.CertsURL
 	}
 }

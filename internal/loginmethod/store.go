@@ -241,7 +241,7 @@ func (s *Store) Modify(ctx context.Context, scope client.Scope, id string, mutat
 	}
 	// The update's outcome is unknown: look before trying again.
 	live, getErr := s.api.GetIdentityProvider(ctx, scope, id)
-	if getErr == nil && sameForWrite(live, desired) {
+	if getErr == nil && applied(current, desired, live) {
 		s.log.Info(ctx, "the update was applied although its response was lost", map[string]any{"id": id})
 		return live, nil
 	}
@@ -273,6 +273,14 @@ func (s *Store) RefreshSCIMSecret(ctx context.Context, scope client.Scope, id st
 	refreshed, err := s.api.RefreshSCIMSecret(ctx, scope, id)
 	s.lists.invalidate(scope)
 	return refreshed, err
+}
+
+// applied reports whether live, read after a PUT of desired (built from current) whose answer was lost,
+// shows the PUT applied. A setting no read shows (typeFields: the OAuth client secret) is taken as sent
+// with the rest of the PUT, which the API applies whole, when the rest shows; a PUT that changed nothing
+// else cannot be told applied, so it is not.
+func applied(current, desired, live *client.IdentityProvider) bool {
+	return sameForWrite(live, desired) || sameEchoed(live, desired) && !sameEchoed(current, desired)
 }
 
 type nopLogger struct{}

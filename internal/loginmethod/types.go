@@ -52,6 +52,29 @@ var manages = map[Kind][]string{
 	KindSCIMConfig:      {TypeSAML, TypeOIDC, TypeOkta, TypeAzureAD},
 }
 
+// typeFields is, per login method type the store writes, how it compares that type's config (compare.go):
+// the settings a create owns, by which a create whose answer was lost is recognised; the settings an
+// answer may hold in another form than sent, which owned compares and confirms does not compare as JSON;
+// and the settings no answer ever shows, which never make a write look unconfirmed or unapplied. A type
+// without owned is never adopted, and no answer confirms a create of it.
+var typeFields = map[string]struct {
+	// owned returns whether a config has the settings want's create owns, reading want once. Only
+	// settings that reads show.
+	owned func(want client.IdentityProviderConfig) func(client.IdentityProviderConfig) bool
+	// reformatted clears the owned settings an answer may hold in another form than sent.
+	reformatted func(*client.IdentityProviderConfig)
+	// neverEchoed clears the settings no answer carries.
+	neverEchoed func(*client.IdentityProviderConfig)
+}{
+	TypeSAML: {owned: samlOwned, reformatted: func(c *client.IdentityProviderConfig) { c.IDPPublicCerts, c.IDPPublicCert = nil, "" }},
+	// The OAuth client secret is write-only (CONTRACT.md, "The OAuth client secret").
+	TypeOIDC:    {owned: oidcOwned, neverEchoed: withoutClientSecret},
+	TypeOkta:    {neverEchoed: withoutClientSecret},
+	TypeAzureAD: {neverEchoed: withoutClientSecret},
+}
+
+func withoutClientSecret(c *client.IdentityProviderConfig) { c.ClientSecret = "" }
+
 // Types returns the login method types k may manage, in the table's order. The caller owns the slice.
 func (k Kind) Types() []string { return slices.Clone(manages[k]) }
 

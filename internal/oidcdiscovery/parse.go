@@ -206,30 +206,57 @@ func jsonKind(raw json.RawMessage) string {
 	}
 }
 
-// checkEndpoint refuses an endpoint that is not an absolute https URL (http with AllowHTTP) without
-// credentials or fragment (RFC 6749 §3.1 and §3.2: an endpoint URI must not include a fragment).
+// checkEndpoint refuses an endpoint of the document that is not an absolute https URL (http with
+// AllowHTTP) without credentials or fragment (RFC 6749 §3.1 and §3.2: an endpoint URI must not include a
+// fragment).
 func checkEndpoint(member, value string, opts Options) error {
-	u, err := url.Parse(value)
-	var problem string
+	problem, plainHTTP := endpointProblem(value, opts)
 	switch {
-	case value == "":
-		problem = "is empty"
-	case err != nil || !u.IsAbs() || u.Host == "":
-		problem = "is not an absolute URL"
-	case u.User != nil:
-		problem = "carries credentials"
-	case u.Fragment != "" || strings.Contains(value, "#"):
-		problem = "has a fragment"
-	case strings.EqualFold(u.Scheme, "https"), strings.EqualFold(u.Scheme, "http") && opts.AllowHTTP:
+	case problem == "":
 		return nil
-	case strings.EqualFold(u.Scheme, "http"):
+	case plainHTTP:
 		return fail(ErrEndpointURL, "the discovery document's %q is %q, which uses plain http, so %s; the IdP must publish "+
 			"https endpoints (set allow_http = true only for a development IdP)", member, value, httpRisk)
-	default:
-		problem = "does not use https"
 	}
 	return fail(ErrEndpointURL, "the discovery document's %q is %q, which %s; an endpoint must be an absolute https URL "+
 		"without credentials or fragment: fix the IdP's discovery document", member, value, problem)
+}
+
+// CheckEndpoint refuses an endpoint URL given by hand, in the attribute named, by the rules a discovery
+// document's endpoints follow: an absolute https URL (http with AllowHTTP) without credentials or
+// fragment. Its errors match ErrEndpointURL.
+func CheckEndpoint(attribute, value string, opts Options) error {
+	problem, plainHTTP := endpointProblem(value, opts)
+	switch {
+	case problem == "":
+		return nil
+	case plainHTTP:
+		return fail(ErrEndpointURL, "%s %q uses plain http, so %s; use the IdP's https endpoint (set allow_http = true "+
+			"only for a development IdP)", attribute, value, httpRisk)
+	}
+	return fail(ErrEndpointURL, "%s %q %s; it must be an absolute https URL without credentials or fragment, as the "+
+		"IdP documents it", attribute, value, problem)
+}
+
+// endpointProblem says what is wrong with an endpoint URL, "" when nothing is; plainHTTP is true when
+// the only fault is plain http without AllowHTTP.
+func endpointProblem(value string, opts Options) (problem string, plainHTTP bool) {
+	u, err := url.Parse(value)
+	switch {
+	case value == "":
+		return "is empty", false
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return "is not an absolute URL", false
+	case u.User != nil:
+		return "carries credentials", false
+	case u.Fragment != "" || strings.Contains(value, "#"):
+		return "has a fragment", false
+	case strings.EqualFold(u.Scheme, "https"), strings.EqualFold(u.Scheme, "http") && opts.AllowHTTP:
+		return "", false
+	case strings.EqualFold(u.Scheme, "http"):
+		return "uses plain http", true
+	}
+	return "does not use https", false
 }
 
 // checkStructure walks the document's tokens once before it is decoded: valid UTF-8 JSON, exactly one

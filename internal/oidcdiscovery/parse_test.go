@@ -251,3 +251,29 @@ func wantErr(t *testing.T, err, is, kind error, text ...string) {
 		}
 	}
 }
+
+// CheckEndpoint holds hand-set endpoints to the rules of the document's, in the attribute's words.
+func TestCheckEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		value     string
+		allowHTTP bool
+		want      string // "" when accepted
+	}{
+		{"https://oauth.id.jumpcloud.com/oauth2/auth", false, ""},
+		{"http://idp.test/token", true, ""},
+		{"http://idp.test/token", false, `token_url "http://idp.test/token" uses plain http`},
+		{"/oauth2/token", false, "is not an absolute URL"},
+		{"https://user:pw@idp.test/token", false, "carries credentials"},
+		{"https://idp.test/token#x", false, "has a fragment"},
+		{"ftp://idp.test/token", false, "does not use https"},
+		{"", false, "is empty"},
+	} {
+		err := CheckEndpoint("token_url", tc.value, Options{AllowHTTP: tc.allowHTTP})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v, want it accepted", tc.value, err)
+		case tc.want != "" && (!errors.Is(err, ErrEndpointURL) || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%q: %v, want ErrEndpointURL saying %q", tc.value, err, tc.want)
+		}
+	}
+}

@@ -18,7 +18,9 @@ import (
 //   - provider function calls need Terraform 1.8 or OpenTofu 1.7;
 //   - import-by-identity.tf (an import block with identity) needs Terraform 1.12;
 //   - .tfquery.hcl files (list blocks for `terraform query`) need Terraform 1.14, where they are
-//     formatted and validated with `validate -query`.
+//     formatted and validated with `validate -query`;
+//   - write-only attributes (client_secret_wo) need Terraform 1.11 or OpenTofu 1.11: on an older CLI such
+//     an example must fail validation with the provider's error that says to use client_secret instead.
 //
 // The import-by-*.tf files of a directory are alternatives: each is validated on its own with the
 // directory's other .tf files, since a resource may have only one import block.
@@ -52,13 +54,14 @@ func TestExamples(t *testing.T) {
 }
 
 // cliCan says which example features the suite's CLI reads.
-type cliCan struct{ functions, identity, query bool }
+type cliCan struct{ functions, identity, query, writeOnly bool }
 
 func cliFeatures(version string) cliCan {
 	return cliCan{
 		functions: cliAtLeast(version, "Terraform", 1, 8) || cliAtLeast(version, "OpenTofu", 1, 7),
 		identity:  cliAtLeast(version, "Terraform", 1, 12),
 		query:     cliAtLeast(version, "Terraform", 1, 14),
+		writeOnly: cliAtLeast(version, "Terraform", 1, 11) || cliAtLeast(version, "OpenTofu", 1, 11),
 	}
 }
 
@@ -140,6 +143,14 @@ func checkExample(t *testing.T, cli, cliConfig, dir, name string, v exampleVaria
 		args = append(args, "-query")
 	}
 	out, err := runCLIErr(cli, cliConfig, tmp, nil, args...)
+	if !can.writeOnly && regexp.MustCompile(`(?m)^\s*client_secret_wo\s*=`).MatchString(src) {
+		if err == nil || !strings.Contains(out, "Write-Only Client Secret Not Supported by This CLI") ||
+			!strings.Contains(strings.Join(strings.Fields(out), " "), "Set client_secret instead") {
+			t.Fatalf("%s sets client_secret_wo, which %s cannot send: validate must fail with the provider's advice to "+
+				"use client_secret: %v\n%s", name, testCLI, err, out)
+		}
+		return
+	}
 	if err != nil {
 		if m := regexp.MustCompile(`does not support\s+(resource type|data source|list resource type)\s+"([^"]+)"`).FindStringSubmatch(out); m != nil {
 			t.Fatalf("%s uses %s %s, which this build of the provider does not have: the example is ahead of "+

@@ -20,6 +20,10 @@ import (
 const (
 	docsAccountID     = "0123456789abcdef0123456789abcdef"
 	docsLoginMethodID = "9f2b4a1e-6c1d-4e55-a8a2-3c1f0e7d5b21"
+	// docsOIDCLoginMethodID is the OIDC login method of the examples, and docsOIDCSecret its client secret
+	// as Cloudflare holds it (no read returns it).
+	docsOIDCLoginMethodID = "4c8e2d6a-1b3f-4a5e-9c7d-8e2f1a3b5c7d"
+	docsOIDCSecret        = "client-secret-only-cloudflare-has"
 )
 
 // guideRun runs the suite's CLI on the docs' examples against one emulator, with a read-only API token:
@@ -69,6 +73,12 @@ func (g *guideRun) seed() {
 				SSOTargetURL: "https://example.okta.com/app/cloudflare/exk7r0qrje5hFQlkk2p7/sso/saml", IdPPublicCerts: []string{okta.PEM},
 				EmailAttributeName: "email", HeaderAttributes: []emulator.HeaderAttribute{
 					{AttributeName: "groups", HeaderName: "Cf-Access-Groups"}, {AttributeName: "groups", HeaderName: "X-Groups"}}}},
+		{ID: docsOIDCLoginMethodID, Name: "JumpCloud OIDC", Type: "oidc", Config: emulator.Config{Other: map[string]any{
+			"client_id": "8b5f1c2e-4d3a-4f6b-9e7d-1a2b3c4d5e6f", "client_secret": docsOIDCSecret,
+			"auth_url": "https://oauth.id.jumpcloud.com/oauth2/auth", "token_url": "https://oauth.id.jumpcloud.com/oauth2/token",
+			"certs_url": "https://oauth.id.jumpcloud.com/.well-known/jwks.json", "scopes": []any{"openid", "email", "profile"},
+			"claims": []any{"groups"}, "pkce_enabled": true}},
+			SCIMConfig: emulator.SCIMConfig{Enabled: true, IdentityUpdateBehavior: "automatic"}},
 		{Name: "Google Workspace", Type: "google-apps", Config: emulator.Config{Other: map[string]any{"client_id": "abc", "apps_domain": "example.com"}}},
 		{Name: "Cloudflare Access (managed)", Type: "saml", ReadOnly: true,
 			Config: emulator.Config{IssuerURL: "x", SSOTargetURL: "https://idp.example.com/sso", IdPPublicCerts: []string{okta.PEM}}},
@@ -152,6 +162,7 @@ func TestGuideImportEveryLoginMethod(t *testing.T) {
 
 	out := g.run(0, "query")
 	wantContains(t, out, "list.zerotrust_saml_login_method.login_method", "JumpCloud", "Okta",
+		"list.zerotrust_oidc_login_method.oidc", "JumpCloud OIDC",
 		"list.zerotrust_scim_config.scim", "Login Methods Left Out", `1 of type "google-apps"`, "1 read-only SAML")
 	if strings.Contains(out, "Google Workspace") || strings.Contains(out, "Cloudflare Access (managed)") {
 		t.Error("the query lists a login method it cannot manage")
@@ -166,18 +177,23 @@ func TestGuideImportEveryLoginMethod(t *testing.T) {
 	wantContains(t, gen, `resource "zerotrust_saml_login_method" "login_method_0"`, `resource "zerotrust_saml_login_method" "login_method_1"`,
 		`resource "zerotrust_scim_config" "scim_0"`, `id         = "`+docsLoginMethodID+`"`, `issuer_url             = "JumpCloud"`,
 		`identity_update_behavior = "reauth"`, `header_name = "Cf-Access-Groups"`, `header_name = "X-Groups"`)
-	if n := strings.Count(gen, "import {"); n != 3 {
-		t.Errorf("%d import blocks, want 3", n)
+	wantContains(t, gen, `resource "zerotrust_oidc_login_method" "oidc_0"`, `token_url = "https://oauth.id.jumpcloud.com/oauth2/token"`,
+		`resource "zerotrust_scim_config" "scim_1"`)
+	if n := strings.Count(gen, "import {"); n != 5 {
+		t.Errorf("%d import blocks, want 5", n)
 	}
-	if regexp.MustCompile(`(?m)^\s*secret\s*=`).MatchString(gen) {
+	if regexp.MustCompile(`(?m)^\s*(secret|client_secret|client_secret_wo)\s*=\s*"`).MatchString(gen) {
 		t.Error("the generated configuration holds a secret")
 	}
 
 	g.emu.ResetCounts()
-	wantContains(t, g.run(2, "plan", "-detailed-exitcode"), "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.")
-	wantContains(t, g.run(0, "apply", "-auto-approve"), "Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.")
+	wantContains(t, g.run(2, "plan", "-detailed-exitcode"), "Plan: 5 to import, 0 to add, 0 to change, 0 to destroy.")
+	wantContains(t, g.run(0, "apply", "-auto-approve"), "Apply complete! Resources: 5 imported, 0 added, 0 changed, 0 destroyed.")
 	g.run(0, "plan", "-detailed-exitcode")
 	g.wantOnlyReads("importing")
+	if oidc, ok := g.emu.Get(g.emu.AccountScope(), docsOIDCLoginMethodID); !ok || oidc.Config.ClientSecret != docsOIDCSecret {
+		t.Error("importing the OIDC login method changed its client secret")
+	}
 
 	// Step 5 of the guide: the JumpCloud blocks move to a file of their own, from the metadata file; the
 	// import blocks have done their job.

@@ -13,6 +13,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
+	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 )
 
 // routeCreate is the emulator's request-counter key of a create in the account.
@@ -39,6 +41,11 @@ type testEnv struct {
 	apiBaseURL string
 	// tokenFromEnv leaves api_token out of the provider block: the provider reads CLOUDFLARE_API_TOKEN.
 	tokenFromEnv bool
+	// fetchTransport, when set, is the transport of the provider's fetches (metadata_url, the issuers'
+	// discovery documents): one that trusts a test IdP's TLS certificate.
+	fetchTransport http.RoundTripper
+	// discoveryTimeout, when set, bounds the fetch of a discovery document instead of fetch.DefaultTimeout.
+	discoveryTimeout time.Duration
 	// token is the API token of the provider block; the emulator's write token when empty.
 	token string
 }
@@ -58,7 +65,12 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 // server returns the provider's protocol server, as main serves it, with the test's clock.
 func (e *testEnv) server() tfprotov6.ProviderServer {
 	return ProtocolServer(func() provider.Provider {
-		return newProvider("test", "test", e.now)
+		p := newProvider("test", "test", e.now)
+		p.discoveryTimeout = e.discoveryTimeout
+		if e.fetchTransport != nil {
+			p.fetches = fetch.NewMemo(&fetch.Fetcher{Transport: e.fetchTransport}, fetchMemoEntries, fetchMemoBytes)
+		}
+		return p
 	})()
 }
 

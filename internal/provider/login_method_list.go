@@ -188,37 +188,7 @@ func joinAnd(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
-var (
-	_ list.ListResourceWithConfigure = (*samlLoginMethodList)(nil)
-	_ list.ListResourceWithConfigure = (*scimConfigList)(nil)
-)
-
-// samlLoginMethodList is the list resource zerotrust_saml_login_method.
-type samlLoginMethodList struct{ loginMethodList }
-
-func (l *samlLoginMethodList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
-}
-
-func (l *samlLoginMethodList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = loginMethodListSchema("Lists the SAML login methods of an account or zone, to import them with `terraform query` " +
-		"(Terraform 1.14 and later). Login methods of other types, and those Cloudflare marks read-only, are left out, and a " +
-		"warning counts them. With `include_resource = true` each result is the full `zerotrust_saml_login_method`, with explicit " +
-		"`issuer_url`, `sso_target_url` and `idp_public_cert`, so the configuration `terraform query -generate-config-out` writes " +
-		"plans no changes after the import.")
-}
-
-func (l *samlLoginMethodList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	l.list(ctx, req, stream, listing{resourceType: samlLoginMethodType, kind: loginmethod.KindSAMLLoginMethod, result: samlLoginMethodResult})
-}
-
-// samlLoginMethodResult sets the login method a read after importing it yields.
-func samlLoginMethodResult(ctx context.Context, scope client.Scope, idp *client.IdentityProvider, r *list.ListResult) {
-	var m samlLoginMethodModel
-	m.AccountID, m.ZoneID = scopeAttributes(scope)
-	r.Diagnostics.Append(m.readFrom(ctx, idp, nil)...)
-	r.Diagnostics.Append(workaround.SetResource(ctx, r.Resource, m)...)
-}
+var _ list.ListResourceWithConfigure = (*scimConfigList)(nil)
 
 // scimConfigList is the list resource zerotrust_scim_config.
 type scimConfigList struct{ loginMethodList }

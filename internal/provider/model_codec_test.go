@@ -139,20 +139,25 @@ func TestModelCodecMatchesFramework(t *testing.T) {
 	var ps provider.SchemaResponse
 	(&zeroTrustProvider{}).Schema(ctx, provider.SchemaRequest{}, &ps)
 	saml := func() any { return &samlLoginMethodModel{} }
+	oidc := func() any { return &oidcLoginMethodModel{} }
 	scim := func() any { return &scimConfigModel{} }
 	ident := func() any { return &loginMethodIdentityModel{} }
 	listConfig := func() any { return &loginMethodListModel{} }
 	cases := []codecCase{
 		configAndState(ctx, "zerotrust_saml_login_method", tfsdk.Config{Schema: resourceSchema(&samlLoginMethodResource{})}, saml),
+		configAndState(ctx, "zerotrust_oidc_login_method", tfsdk.Config{Schema: resourceSchema(&oidcLoginMethodResource{})}, oidc),
 		configAndState(ctx, "zerotrust_scim_config", tfsdk.Config{Schema: resourceSchema(&scimConfigResource{})}, scim),
 		identity(ctx, "zerotrust_saml_login_method identity", tfsdk.Config{Schema: identitySchema(&samlLoginMethodResource{})}, ident),
+		identity(ctx, "zerotrust_oidc_login_method identity", tfsdk.Config{Schema: identitySchema(&oidcLoginMethodResource{})}, ident),
 		identity(ctx, "zerotrust_scim_config identity", tfsdk.Config{Schema: identitySchema(&scimConfigResource{})}, ident),
 		configAndState(ctx, "data.zerotrust_scim_endpoint", tfsdk.Config{Schema: dataSourceSchema(&scimEndpointDataSource{})}, func() any { return &scimEndpointModel{} }),
 		configAndState(ctx, "data.zerotrust_scim_users", tfsdk.Config{Schema: dataSourceSchema(&scimUsersDataSource{})}, func() any { return &scimUsersModel{} }),
 		configAndState(ctx, "data.zerotrust_scim_groups", tfsdk.Config{Schema: dataSourceSchema(&scimGroupsDataSource{})}, func() any { return &scimGroupsModel{} }),
-		configAndState(ctx, "list zerotrust_saml_login_method", tfsdk.Config{Schema: listSchema(&samlLoginMethodList{})}, listConfig),
+		configAndState(ctx, "list zerotrust_saml_login_method", tfsdk.Config{Schema: listSchema(newSAMLLoginMethodList())}, listConfig),
+		configAndState(ctx, "list zerotrust_oidc_login_method", tfsdk.Config{Schema: listSchema(newOIDCLoginMethodList())}, listConfig),
 		configAndState(ctx, "list zerotrust_scim_config", tfsdk.Config{Schema: listSchema(&scimConfigList{})}, listConfig),
 		listResult(ctx, "list zerotrust_saml_login_method result", tfsdk.Config{Schema: resourceSchema(&samlLoginMethodResource{})}, saml),
+		listResult(ctx, "list zerotrust_oidc_login_method result", tfsdk.Config{Schema: resourceSchema(&oidcLoginMethodResource{})}, oidc),
 		listResult(ctx, "list zerotrust_scim_config result", tfsdk.Config{Schema: resourceSchema(&scimConfigResource{})}, scim),
 		configAndState(ctx, "provider", tfsdk.Config{Schema: ps.Schema}, func() any { return &providerModel{} }),
 	}

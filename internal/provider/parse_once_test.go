@@ -38,7 +38,8 @@ func newResourceCalls(t *testing.T) *resourceCalls {
 		t.Fatal(err)
 	}
 	p := newProvider("test", "test", time.Now)
-	r := &samlLoginMethodResource{now: p.now, metadata: p.metadata, fetches: p.fetches, data: newProviderData(api, emu.AccountID, 30*24*time.Hour, true)}
+	r := newSAMLLoginMethodResource(p).(*samlLoginMethodResource)
+	r.data = newProviderData(api, emu.AccountID, 30*24*time.Hour, true)
 	reads := new(atomic.Int64)
 	c := &resourceCalls{t: t, ctx: context.WithValue(ctx, certificateReadsKey{}, reads), certificateReads: reads, p: p, r: r}
 	r.Schema(ctx, resource.SchemaRequest{}, &c.schema)

@@ -46,6 +46,9 @@ type zeroTrustProvider struct {
 	// fetches keeps what metadata_url (and, for OIDC, the issuer's discovery URL) answered: one request
 	// per URL and process, however many resources name it.
 	fetches *fetch.Memo
+	// discoveryTimeout bounds the fetch of a discovery document; 0 means fetch.DefaultTimeout. Tests
+	// shorten it.
+	discoveryTimeout time.Duration
 }
 
 // Bounds of the metadata memo. Terraform validates and plans each resource back to back, at most
@@ -100,8 +103,9 @@ func (p *zeroTrustProvider) Metadata(_ context.Context, _ provider.MetadataReque
 
 func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages Cloudflare Zero Trust SAML login methods (Access identity providers of type `saml`) " +
-			"and their SCIM provisioning settings, built from your identity provider's SAML metadata.",
+		MarkdownDescription: "Manages Cloudflare Zero Trust SAML and OpenID Connect login methods (Access identity providers " +
+			"of type `saml` and `oidc`) and their SCIM provisioning settings, built from your identity provider's SAML metadata " +
+			"or OpenID Connect discovery document.",
 		Attributes: map[string]schema.Attribute{
 			"api_token": schema.StringAttribute{
 				Optional:  true,
@@ -193,9 +197,8 @@ func (p *zeroTrustProvider) userAgent() string {
 
 func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource {
-			return &samlLoginMethodResource{now: p.now, metadata: p.metadata, fetches: p.fetches}
-		},
+		func() resource.Resource { return newSAMLLoginMethodResource(p) },
+		func() resource.Resource { return newOIDCLoginMethodResource(p) },
 		NewSCIMConfigResource,
 	}
 }
@@ -203,7 +206,8 @@ func (p *zeroTrustProvider) Resources(context.Context) []func() resource.Resourc
 // ListResources are the list resources of `terraform query` (Terraform 1.14+): one per resource type.
 func (p *zeroTrustProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
-		func() list.ListResource { return &samlLoginMethodList{} },
+		newSAMLLoginMethodList,
+		newOIDCLoginMethodList,
 		func() list.ListResource { return &scimConfigList{} },
 	}
 }

@@ -85,27 +85,12 @@ func (r *samlLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 // certificate is read once: from the metadata (through the provider's memo), or from idp_public_cert;
 // the prior state's only when its text differs.
 func (r *samlLoginMethodResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, cfg samlLoginMethodModel
-	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
-	var state *samlLoginMethodModel
-	if !req.State.Raw.IsNull() {
-		state = &samlLoginMethodModel{}
-		resp.Diagnostics.Append(workaround.GetState(ctx, req.State, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, cfg, state, ok := modelInputs[samlLoginMethodModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	now := r.now
-
-	var stateAccount *types.String
-	if state != nil {
-		stateAccount = &state.AccountID
-	}
-	planDefaultAccount(r.data, cfg.AccountID, cfg.ZoneID, &plan.AccountID, stateAccount, "login method", resp)
+	planAccount(r.data, &plan, &cfg, state, resp)
 
 	// certs are the certificates of plan.IDPPublicCert, when it is known.
 	var certs []samlmetadata.Certificate

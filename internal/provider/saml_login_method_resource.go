@@ -2,18 +2,17 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/loginmethod"
-	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/provider/workaround"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
 
@@ -23,11 +22,13 @@ var (
 	_ resource.ResourceWithIdentity       = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*samlLoginMethodResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*samlLoginMethodResource)(nil)
+	_ list.ListResourceWithConfigure      = (*samlLoginMethodList)(nil)
 )
 
-// samlLoginMethodResource is zerotrust_saml_login_method.
+// samlLoginMethodResource is zerotrust_saml_login_method: the shared login-method resource
+// (login_method_resource.go) with the SAML schema, model and plan.
 type samlLoginMethodResource struct {
-	data *providerData
+	loginMethodResource[samlLoginMethodModel, *samlLoginMethodModel]
 	// now, metadata and fetches are the provider's clock, metadata memo and fetch memo; validation runs
 	// before the provider is configured, so they are set here.
 	now      func() time.Time
@@ -35,143 +36,53 @@ type samlLoginMethodResource struct {
 	fetches  *fetch.Memo
 }
 
-const samlLoginMethodType = "zerotrust_saml_login_method"
+// samlLoginMethodList is the list resource zerotrust_saml_login_method.
+type samlLoginMethodList = loginMethodListResource[samlLoginMethodModel, *samlLoginMethodModel]
 
-func (r *samlLoginMethodResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_saml_login_method"
+const samlLoginMethodType = TypeName + "_saml_login_method"
+
+func newSAMLLoginMethodResource(p *zeroTrustProvider) resource.Resource {
+	return &samlLoginMethodResource{loginMethodResource: loginMethodResource[samlLoginMethodModel, *samlLoginMethodModel]{spec: &samlLoginMethodSpec},
+		now: p.now, metadata: p.metadata, fetches: p.fetches}
 }
 
-func (r *samlLoginMethodResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = loginMethodIdentitySchema("login method")
+func newSAMLLoginMethodList() list.ListResource {
+	return &samlLoginMethodList{spec: &samlLoginMethodSpec}
 }
 
-func (r *samlLoginMethodResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+// samlLoginMethodSpec is what the SAML login method adds to the shared code.
+var samlLoginMethodSpec = loginMethodSpec[samlLoginMethodModel]{
+	kind:    loginmethod.KindSAMLLoginMethod,
+	apiType: loginmethod.TypeSAML,
+	suffix:  "_saml_login_method",
+	listDescription: "Lists the SAML login methods of an account or zone, to import them with `terraform query` " +
+		"(Terraform 1.14 and later). Login methods of other types, and those Cloudflare marks read-only, are left out, and a " +
+		"warning counts them. With `include_resource = true` each result is the full `zerotrust_saml_login_method`, with explicit " +
+		"`issuer_url`, `sso_target_url` and `idp_public_cert`, so the configuration `terraform query -generate-config-out` writes " +
+		"plans no changes after the import.",
+	write: writeSAML,
+	read: func(ctx context.Context, m *samlLoginMethodModel, idp *client.IdentityProvider) diag.Diagnostics {
+		return m.readFrom(ctx, idp, nil)
+	},
+	imported: importAllowHTTPDefault,
 }
 
-func (r *samlLoginMethodResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
-	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Create Login Method", plan.AccountID, plan.ZoneID)
-	if !ok {
-		return
-	}
+// writeSAML reads the planned certificates once, for the write and for reading the answer back.
+func writeSAML(ctx context.Context, plan, _ *samlLoginMethodModel, _ tfsdk.Config, diags *diag.Diagnostics) loginMethodWrite[samlLoginMethodModel] {
 	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
 	if err != nil {
-		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
-		return
+		invalidCertificate(diags, path.Root("idp_public_cert"), err)
 	}
-	want := client.IdentityProvider{Name: plan.Name.ValueString(), Type: loginmethod.TypeSAML}
-	resp.Diagnostics.Append(plan.applyTo(ctx, &want.Config, certs)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	created, err := r.data.store.Create(ctx, scope, want)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Login Method",
-			fmt.Sprintf("Creating SAML login method %q in %s failed: %s", want.Name, scope, err))
-		return
-	}
-	tflog.Info(ctx, "created SAML login method", map[string]any{"id": created.ID, "scope": scope.String()})
-	r.data.known.Remember(scope, created)
-	plan.ID = types.StringValue(created.ID)
-	plan.AccountID, plan.ZoneID = scopeAttributes(scope)
-	resp.Diagnostics.Append(plan.readFrom(ctx, created, certs)...)
-	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
-	setIdentity(ctx, resp.Identity, scope, created.ID, &resp.Diagnostics)
-}
-
-func (r *samlLoginMethodResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state samlLoginMethodModel
-	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
-	ctx, scope, ok := r.data.beginRead(ctx, &resp.Diagnostics, "Read Login Method", state.AccountID, state.ZoneID)
-	if !ok {
-		keepIdentity(ctx, resp.Identity, state.AccountID, state.ZoneID, state.ID, &resp.Diagnostics)
-		return
-	}
-	idp, err := r.data.getLoginMethod(ctx, scope, state.ID.ValueString())
-	if loginmethod.IsGone(err) {
-		tflog.Warn(ctx, "login method is gone; removing it from state so the next apply recreates it", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		setIdentity(ctx, resp.Identity, scope, state.ID.ValueString(), &resp.Diagnostics)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Login Method",
-			fmt.Sprintf("Reading login method %s in %s failed: %s", state.ID.ValueString(), scope, err))
-		return
-	}
-	if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
-		return
-	}
-	state.AccountID, state.ZoneID = scopeAttributes(scope)
-	resp.Diagnostics.Append(state.readFrom(ctx, idp, nil)...)
-	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, state)...)
-	setIdentity(ctx, resp.Identity, scope, idp.ID, &resp.Diagnostics)
-}
-
-func (r *samlLoginMethodResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan samlLoginMethodModel
-	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
-	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Update Login Method", plan.AccountID, plan.ZoneID)
-	if !ok {
-		return
-	}
-	certs, err := parseCertificates(ctx, plan.IDPPublicCert.ValueString())
-	if err != nil {
-		invalidCertificate(&resp.Diagnostics, path.Root("idp_public_cert"), err)
-		return
-	}
-	id := plan.ID.ValueString()
-	updated, err := r.data.store.Modify(ctx, scope, id, func(idp *client.IdentityProvider) error {
-		if !checkManageable(loginmethod.KindSAMLLoginMethod, idp, &resp.Diagnostics, samlLoginMethodType, path.Empty()) {
-			return errReported
-		}
-		idp.Name = plan.Name.ValueString()
-		if diags := plan.applyTo(ctx, &idp.Config, certs); diags.HasError() {
-			resp.Diagnostics.Append(diags...)
-			return errReported
-		}
-		return nil
-	})
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Login Method",
-			fmt.Sprintf("Updating login method %s in %s failed: %s", id, scope, err))
-		return
-	}
-	resp.Diagnostics.Append(plan.readFrom(ctx, updated, certs)...)
-	resp.Diagnostics.Append(workaround.SetState(ctx, &resp.State, plan)...)
-	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
-}
-
-func (r *samlLoginMethodResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state samlLoginMethodModel
-	resp.Diagnostics.Append(workaround.GetState(ctx, req.State, &state)...)
-	ctx, scope, ok := r.data.begin(ctx, &resp.Diagnostics, "Delete Login Method", state.AccountID, state.ZoneID)
-	if !ok {
-		return
-	}
-	id := state.ID.ValueString()
-	if err := r.data.store.Delete(ctx, scope, id); err != nil {
-		resp.Diagnostics.AddError("Unable to Delete Login Method",
-			fmt.Sprintf("Deleting login method %s in %s failed: %s", id, scope, err))
+	return loginMethodWrite[samlLoginMethodModel]{
+		apply: func(ctx context.Context, cfg *client.IdentityProviderConfig) diag.Diagnostics {
+			return plan.applyTo(ctx, cfg, certs)
+		},
+		readBack: func(ctx context.Context, m *samlLoginMethodModel, idp *client.IdentityProvider) diag.Diagnostics {
+			return m.readFrom(ctx, idp, certs)
+		},
 	}
 }
 
-func (r *samlLoginMethodResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	scope, id, err := importTarget(ctx, req, r.data)
-	if err != nil {
-		addImportError(&resp.Diagnostics, err)
-		return
-	}
-	accountID, zoneID := scopeAttributes(scope)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_http"), false)...)
-	setIdentity(ctx, resp.Identity, scope, id, &resp.Diagnostics)
+func (m *samlLoginMethodModel) keys() loginMethodKeys {
+	return loginMethodKeys{ID: &m.ID, AccountID: &m.AccountID, ZoneID: &m.ZoneID, Name: &m.Name}
 }

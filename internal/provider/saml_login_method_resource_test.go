@@ -20,8 +20,14 @@ import (
 const loginMethodAddr = "zerotrust_saml_login_method.jumpcloud"
 
 func loginMethodConfig(e *testEnv, body string) string {
+	return resourceConfig(e, loginMethodAddr, body)
+}
+
+// resourceConfig is the provider block for e and the resource at addr ("type.name") with body.
+func resourceConfig(e *testEnv, addr, body string) string {
+	typ, name, _ := strings.Cut(addr, ".")
 	return e.provider() + `
-resource "zerotrust_saml_login_method" "jumpcloud" {
+resource "` + typ + `" "` + name + `" {
 ` + body + `
 }
 `

@@ -9,12 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/fetch"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/samlmetadata"
 )
@@ -33,31 +30,7 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 			"built from your identity provider's SAML metadata (`metadata_xml` or `metadata_url`) or from explicit " +
 			"`issuer_url`, `sso_target_url` and `idp_public_cert`. Paste `redirect_url` into the IdP as its ACS URL. " +
 			"SCIM provisioning is managed by `zerotrust_scim_config`; this resource never changes it.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "ID (UUID) of the login method, as shown in the Zero Trust dashboard.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"account_id": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Account that owns the login method. Defaults to the provider's `account_id`. " +
-					"Conflicts with `zone_id`. Changing it replaces the login method.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("zone_id")), scopeIDValidator{client.ScopeAccount}},
-			},
-			"zone_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Zone that owns the login method, for zone-scoped Access. Conflicts with `account_id`. Changing it replaces the login method.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{scopeIDValidator{client.ScopeZone}},
-			},
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the login method, shown to users on the Access login page (for example `JumpCloud`).",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+		Attributes: withLoginMethodAttributes(samlRedirectURLDescription, map[string]schema.Attribute{
 			"metadata_xml": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The IdP's SAML 2.0 metadata XML, typically `file(\"${path.module}/JumpCloud-saml2-metadata.xml\")`. " +
@@ -162,12 +135,6 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 					},
 				},
 			},
-			"redirect_url": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The Assertion Consumer Service (ACS) URL, `https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`: " +
-					"paste it into the IdP (JumpCloud: *ACS URL* and *SP Entity ID*).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 			"certificates": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The certificates of `idp_public_cert`, in order, for review and expiry checks.",
@@ -180,6 +147,10 @@ func (r *samlLoginMethodResource) Schema(_ context.Context, _ resource.SchemaReq
 					},
 				},
 			},
-		},
+		}),
 	}
 }
+
+// samlRedirectURLDescription describes redirect_url for SAML.
+const samlRedirectURLDescription = "The Assertion Consumer Service (ACS) URL, `https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`: " +
+	"paste it into the IdP (JumpCloud: *ACS URL* and *SP Entity ID*)."

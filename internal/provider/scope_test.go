@@ -177,9 +177,9 @@ func TestScopeIDsAreCheckedAtPlan(t *testing.T) {
 			}
 		}
 	}
-	// The provider, 2 resources, 3 data sources and 2 list resources have account_id; all but the provider
+	// The provider, 3 resources, 3 data sources and 3 list resources have account_id; all but the provider
 	// and the SCIM users and groups data sources have zone_id.
-	if checked["account_id"] != 8 || checked["zone_id"] != 5 {
+	if checked["account_id"] != 10 || checked["zone_id"] != 7 {
 		t.Errorf("checked %v: a schema gained or lost account_id or zone_id; update this count", checked)
 	}
 }

@@ -174,3 +174,70 @@ resource "zerotrust_saml_login_method" "second" {
 	t.Logf("scanned %d log files (%d bytes) and %d error texts", len(logs), all.Len(), len(stepErrors))
 	scan.check()
 }
+
+// An OIDC login method's client secret, created, kept through a rename and rotated at TF_LOG=trace, is
+// in no log of Terraform or of the provider, though the provider logs every request body (redacted) and
+// the secret reaches the API. It comes from TF_VAR_ as a sensitive variable, since terraform-plugin-testing
+// logs the test's configuration.
+//
+// Not parallel: it sets process environment variables.
+func TestOIDCClientSecretStaysOutOfTraceLogs(t *testing.T) {
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	e := newTestEnv(t)
+	scan := &secretScan{t: t, secrets: map[string]string{}, texts: map[string]string{}}
+	first, second := "cs-"+randomHex(t, 20), "cs-"+randomHex(t, 20)
+	scan.secret("first client secret", first)
+	scan.secret("second client secret", second)
+	cfg := func(name string, version int) string {
+		secret := "  client_secret = var.client_secret"
+		if writeOnlySupported() {
+			secret = fmt.Sprintf("  client_secret_wo         = var.client_secret\n  client_secret_wo_version = %d", version)
+		}
+		return `
+variable "client_secret" {
+  type      = string
+  sensitive = true
+}
+` + oidcConfig(e, `
+  name      = "`+name+`"
+  auth_url  = "https://oauth.id.jumpcloud.com/oauth2/auth"
+  token_url = "https://oauth.id.jumpcloud.com/oauth2/token"
+  certs_url = "https://oauth.id.jumpcloud.com/.well-known/jwks.json"
+  client_id = "cf-access"
+`+secret)
+	}
+	cliTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{PreConfig: func() { t.Setenv("TF_VAR_client_secret", first) }, Config: cfg("JumpCloud", 1), Check: e.wantSecret(first)},
+			{Config: cfg("JumpCloud OIDC", 1), Check: e.wantSecret(first)},
+			{PreConfig: func() { t.Setenv("TF_VAR_client_secret", second) }, Config: cfg("JumpCloud OIDC", 2), Check: e.wantSecret(second)},
+		},
+	})
+	logs, err := filepath.Glob(filepath.Join(logDir, "*"))
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no logs written to %s (%v)", logDir, err)
+	}
+	var all strings.Builder
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan.text("log "+filepath.Base(p), string(b))
+		all.Write(b)
+	}
+	for _, want := range []string{"request_body", "created OIDC login method"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the logs lack %q: the provider's trace output is not captured", want)
+		}
+	}
+	// The create and the rotation sent a secret, and the logs show where: redacted.
+	if n := len(regexp.MustCompile(`client_secret\\*"\s*:\s*\\*"REDACTED`).FindAllString(all.String(), -1)); n < 2 {
+		t.Errorf("the logs show %d redacted client secrets in request bodies, want the create's and the rotation's", n)
+	}
+	scan.check()
+}

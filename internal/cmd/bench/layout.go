@@ -22,6 +22,20 @@ const (
 	layoutFlat   = "flat"
 )
 
+// moduleHeader starts the main.tf of a module of one IdP: the provider's source and the name variable.
+const moduleHeader = `terraform {
+  required_providers {
+    zerotrust = {
+      source = "zerotrust-tf/zerotrust"
+    }
+  }
+}
+
+variable "name" {
+  type = string
+}
+`
+
 const loginMethodBody = `  attributes           = ["email", "groups"]
   email_attribute_name = "email"
 `
@@ -35,6 +49,9 @@ const scimConfigBody = `  user_deprovision         = true
 func (b *bench) writeResources() (string, error) {
 	switch b.o.layout {
 	case layoutFlat:
+		if b.o.mixed {
+			return "", fmt.Errorf("-mixed needs -layout %s", layoutModule)
+		}
 		main := `
 resource "zerotrust_saml_login_method" "m" {
   for_each             = var.methods
@@ -52,18 +69,7 @@ resource "zerotrust_scim_config" "m" {
 		}
 		return main, nil
 	case layoutModule:
-		module := `terraform {
-  required_providers {
-    zerotrust = {
-      source = "zerotrust-tf/zerotrust"
-    }
-  }
-}
-
-variable "name" {
-  type = string
-}
-
+		module := moduleHeader + `
 variable "metadata" {
   type = string
 }
@@ -78,21 +84,67 @@ resource "zerotrust_scim_config" "this" {
   login_method_id          = zerotrust_saml_login_method.this.id
 ` + scimConfigBody + "}\n"
 		}
-		dir := filepath.Join(b.dir, "idp")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := b.writeModule("idp", module); err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(module), 0o644); err != nil {
-			return "", err
-		}
-		return `
+		main := `
 module "idp" {
   source   = "./idp"
   for_each = var.methods
   name     = each.value.name
   metadata = each.value.metadata
 }
-`, nil
+`
+		if b.o.mixed {
+			if err := b.writeOIDCModule(); err != nil {
+				return "", err
+			}
+			main += `
+module "oidc" {
+  source    = "./oidc"
+  for_each  = var.oidc_methods
+  name      = each.value.name
+  client_id = each.value.client_id
+}
+`
+		}
+		return main, nil
 	}
 	return "", fmt.Errorf("-layout: %q is neither %q nor %q", b.o.layout, layoutModule, layoutFlat)
+}
+
+// writeOIDCModule writes the module of an OIDC login method with its SCIM config (-mixed): the endpoints set
+// by hand, nothing fetched at plan time, and the client secret as client_secret, which every CLI can send.
+func (b *bench) writeOIDCModule() error {
+	module := moduleHeader + `
+variable "client_id" {
+  type = string
+}
+
+resource "zerotrust_oidc_login_method" "this" {
+  name          = var.name
+  auth_url      = "https://oauth.id.jumpcloud.example/oauth2/auth"
+  token_url     = "https://oauth.id.jumpcloud.example/oauth2/token"
+  certs_url     = "https://oauth.id.jumpcloud.example/.well-known/jwks.json"
+  client_id     = var.client_id
+  client_secret = "bench-secret-${var.client_id}"
+  claims        = ["groups"]
+}
+`
+	if b.o.scim {
+		module += `
+resource "zerotrust_scim_config" "this" {
+  login_method_id          = zerotrust_oidc_login_method.this.id
+` + scimConfigBody + "}\n"
+	}
+	return b.writeModule("oidc", module)
+}
+
+// writeModule writes main.tf of the module in the directory name.
+func (b *bench) writeModule(name, main string) error {
+	dir := filepath.Join(b.dir, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644)
 }

@@ -36,6 +36,8 @@ type options struct {
 	command    string
 	skipRLimit bool
 	loadStart  string
+	// mixed makes half of the login methods OIDC ones (layout.go).
+	mixed bool
 	// serverLimit is the emulator's rate limit (nil: none, and no rate-limit fields).
 	serverLimit *emulator.RateLimitConfig
 	// query selects the query mode (query.go) instead of the plan benchmark.
@@ -62,6 +64,7 @@ func main() {
 	flag.IntVar(&o.changePct, "change-percent", 5, "percentage of login methods changed in the dashboard")
 	flag.BoolVar(&o.skipRLimit, "skip-rate-limited", false, "skip the runs with the default client rate limit: an apply at every N and the no-change plans of -rate-limited-n and -rate-limited-off-n")
 	flag.StringVar(&o.command, "command", "make bench", "command recorded in the report")
+	flag.BoolVar(&o.mixed, "mixed", false, "half of the login methods are zerotrust_oidc_login_method (endpoints set, client_secret), half SAML; module layout only")
 	flag.BoolVar(&o.query, "query", false, "measure importing an account with `terraform query` (Terraform 1.14+) instead: N (the last of -n) SAML login methods; see query.go")
 	flag.IntVar(&o.queryOther, "other", 20, "with -query: login methods of other types in the account")
 	serverLimit := flag.String("server-rate-limit", "off", "the emulator's rate limit per user as REQUESTS/WINDOW (1200/5m is Cloudflare's), "+

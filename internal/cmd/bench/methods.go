@@ -14,15 +14,25 @@ import (
 )
 
 // methodsVars renders terraform.tfvars.json: n login methods, each with its own JumpCloud-like metadata
-// (one line, md: prefix, its own signing certificate valid for five years).
-func methodsVars(n int) ([]byte, error) {
+// (one line, md: prefix, its own signing certificate valid for five years). With mixed, every second one
+// is an OIDC login method instead (oidc_methods), with its own client ID.
+func methodsVars(n int, mixed bool) ([]byte, error) {
 	type method struct {
 		Name     string `json:"name"`
 		Metadata string `json:"metadata"`
 	}
+	type oidcMethod struct {
+		Name     string `json:"name"`
+		ClientID string `json:"client_id"`
+	}
 	methods := make(map[string]method, n)
+	oidc := map[string]oidcMethod{}
 	for i := range n {
 		key := fmt.Sprintf("m%04d", i)
+		if mixed && i%2 == 1 {
+			oidc[key] = oidcMethod{Name: "JumpCloud OIDC " + key, ClientID: "client-" + key}
+			continue
+		}
 		cert, err := newCert(fmt.Sprintf("Bench Org %d", i))
 		if err != nil {
 			return nil, err
@@ -33,7 +43,7 @@ func methodsVars(n int) ([]byte, error) {
 			Metadata: jumpCloudMetadata(entityID, "https://sso.jumpcloud.example/saml2/"+key, cert),
 		}
 	}
-	return json.MarshalIndent(map[string]any{"methods": methods}, "", " ")
+	return json.MarshalIndent(map[string]any{"methods": methods, "oidc_methods": oidc}, "", " ")
 }
 
 func newCert(org string) (string, error) {

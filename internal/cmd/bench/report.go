@@ -226,8 +226,12 @@ func writeReport(o options, rs []result, runErr error) error {
 	if o.layout == layoutFlat {
 		layout = "two `for_each` resources at the root (`-layout flat`)"
 	}
-	fmt.Fprintf(&b, "- Configuration: N `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each), %s, one account; laid out as %s (internal/cmd/bench/layout.go says why).\n", scim, layout)
-	fmt.Fprintf(&b, "- Dashboard change: %d %% of the login methods get another SSO URL%s, made in the emulator between plans.\n",
+	methods := "N `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each)"
+	if o.mixed {
+		methods = "N login methods, half `zerotrust_saml_login_method` from JumpCloud-like `metadata_xml` (one certificate each), half `zerotrust_oidc_login_method` with its endpoints and `client_secret` set (`-mixed`, module `oidc`)"
+	}
+	fmt.Fprintf(&b, "- Configuration: %s, %s, one account; laid out as %s (internal/cmd/bench/layout.go says why).\n", methods, scim, layout)
+	fmt.Fprintf(&b, "- Dashboard change: %d %% of the login methods get another SSO URL (OIDC: token URL)%s, made in the emulator between plans.\n",
 		o.changePct, map[bool]string{true: " and another SCIM identity update behaviour", false: ""}[o.scim])
 	fmt.Fprintf(&b, "- `rate_limit = 0` (client rate limit off) unless the row says *default* (never more than 1200 requests in any 5 minutes nor 200 in any second; the first 1200 at full speed).\n")
 	fmt.Fprintf(&b, "- Cache *off* is `refresh_by_list = false`: one GET per resource, what a one-GET-per-resource refresh needs. Both sides run in the same `make bench` run, against the same emulator state.\n")

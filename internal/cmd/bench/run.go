@@ -192,6 +192,11 @@ variable "methods" {
   type = map(object({ name = string, metadata = string }))
 }
 
+variable "oidc_methods" {
+  type    = map(object({ name = string, client_id = string }))
+  default = {}
+}
+
 variable "rate_limit" {
   type    = number
   default = null
@@ -218,7 +223,7 @@ provider "zerotrust" {
 	if err := os.WriteFile(filepath.Join(b.dir, "main.tf"), []byte(main), 0o644); err != nil {
 		return err
 	}
-	vars, err := methodsVars(b.n)
+	vars, err := methodsVars(b.n, b.o.mixed)
 	if err != nil {
 		return err
 	}
@@ -368,7 +373,11 @@ func (b *bench) changeInDashboard() (int, error) {
 	step := len(all) / k
 	for i := 0; i < k; i++ {
 		err := b.emu.Mutate(emulator.AccountScope(benchAccount), all[i*step].ID, func(p *emulator.IdP) {
-			p.Config.SSOTargetURL += "/changed"
+			if p.Type == "oidc" {
+				p.Config.Other["token_url"] = p.Config.Other["token_url"].(string) + "/changed"
+			} else {
+				p.Config.SSOTargetURL += "/changed"
+			}
 			if b.o.scim {
 				p.SCIMConfig.IdentityUpdateBehavior = "no_action"
 			}
