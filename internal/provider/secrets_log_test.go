@@ -32,6 +32,26 @@ func (s *secretScan) secret(what, value string) {
 
 func (s *secretScan) text(where, text string) { s.texts[where] = text }
 
+// logs adds every log file in dir to the texts searched, and returns them all, joined. It fails the test
+// when there is none: a scan of no logs proves nothing.
+func (s *secretScan) logs(dir string) string {
+	s.t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		s.t.Fatalf("no logs written to %s (%v)", dir, err)
+	}
+	var all strings.Builder
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.text("log "+filepath.Base(p), string(b))
+		all.Write(b)
+	}
+	return all.String()
+}
+
 // check fails the test for every secret found, naming where, without printing the secret.
 func (s *secretScan) check() {
 	s.t.Helper()
@@ -143,19 +163,7 @@ resource "zerotrust_saml_login_method" "second" {
 		},
 	})
 
-	logs, err := filepath.Glob(filepath.Join(logDir, "*"))
-	if err != nil || len(logs) == 0 {
-		t.Fatalf("no logs written to %s (%v)", logDir, err)
-	}
-	var all strings.Builder
-	for _, p := range logs {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		scan.text("log "+filepath.Base(p), string(b))
-		all.Write(b)
-	}
+	all := scan.logs(logDir)
 	for i, s := range stepErrors {
 		scan.text(fmt.Sprintf("step error %d", i+1), s)
 	}
@@ -167,11 +175,11 @@ resource "zerotrust_saml_login_method" "second" {
 	}
 	// The scan means something only if the logs hold the provider's own trace output and the API traffic.
 	for _, want := range []string{"] zerotrust: zerotrust API request", "[TRACE] sdk.proto", "response_body", "created SAML login method"} {
-		if !strings.Contains(all.String(), want) {
+		if !strings.Contains(all, want) {
 			t.Errorf("the logs lack %q: the provider's trace output is not captured", want)
 		}
 	}
-	t.Logf("scanned %d log files (%d bytes) and %d error texts", len(logs), all.Len(), len(stepErrors))
+	t.Logf("scanned %d bytes of logs and %d error texts", len(all), len(stepErrors))
 	scan.check()
 }
 
@@ -217,26 +225,14 @@ variable "client_secret" {
 			{PreConfig: func() { t.Setenv("TF_VAR_client_secret", second) }, Config: cfg("JumpCloud OIDC", 2), Check: e.wantSecret(second)},
 		},
 	})
-	logs, err := filepath.Glob(filepath.Join(logDir, "*"))
-	if err != nil || len(logs) == 0 {
-		t.Fatalf("no logs written to %s (%v)", logDir, err)
-	}
-	var all strings.Builder
-	for _, p := range logs {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		scan.text("log "+filepath.Base(p), string(b))
-		all.Write(b)
-	}
+	all := scan.logs(logDir)
 	for _, want := range []string{"request_body", "created OIDC login method"} {
-		if !strings.Contains(all.String(), want) {
+		if !strings.Contains(all, want) {
 			t.Errorf("the logs lack %q: the provider's trace output is not captured", want)
 		}
 	}
 	// The create and the rotation sent a secret, and the logs show where: redacted.
-	if n := len(regexp.MustCompile(`client_secret\\*"\s*:\s*\\*"REDACTED`).FindAllString(all.String(), -1)); n < 2 {
+	if n := len(regexp.MustCompile(`client_secret\\*"\s*:\s*\\*"REDACTED`).FindAllString(all, -1)); n < 2 {
 		t.Errorf("the logs show %d redacted client secrets in request bodies, want the create's and the rotation's", n)
 	}
 	scan.check()
