@@ -65,8 +65,8 @@ type Config struct {
 	// Independently of it, the Client shares the user's budget with the
 	// user's other clients through the rate-limit fields the API sends
 	// (Ratelimit, Ratelimit-Policy; see serverBudget): an attempt waits
-	// while what the API says remains is needed by the others. The stricter
-	// of the two applies.
+	// while what the API says remains is needed by a steady sender among
+	// the others (the dashboard). The stricter of the two applies.
 	RateLimit         int64
 	RateLimitDisabled bool
 

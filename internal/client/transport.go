@@ -102,7 +102,7 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 
 		start := time.Now()
 		res := c.send(ctx, req)
-		attemptDone(res.header)
+		attemptDone(res.status, res.header)
 		c.logAttempt(ctx, req, attempt, res, time.Since(start))
 
 		var lastErr error
@@ -196,8 +196,9 @@ func (c *Client) do(ctx context.Context, req *request) (response, error) {
 
 // waitTurn waits out a shared pause set by another caller's 429, takes a
 // turn from the rate limiter, then from the API's budget. The caller calls
-// done with the response's header (nil without one) when its attempt ended.
-func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(http.Header), err error) {
+// done with the response's status and header (0 and nil without one) when its
+// attempt ended.
+func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(status int, h http.Header), err error) {
 	if waitedUntil, err = c.waitPause(ctx, waitedUntil); err != nil {
 		return nil, err
 	}
@@ -218,8 +219,8 @@ func (c *Client) waitTurn(ctx context.Context, waitedUntil int64) (done func(htt
 		limiterDone()
 		return nil, err
 	}
-	return func(h http.Header) {
-		budgetDone(h)
+	return func(status int, h http.Header) {
+		budgetDone(status, h)
 		limiterDone()
 	}, nil
 }

@@ -150,10 +150,11 @@ func (p *zeroTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"user); `0` turns this count off. " +
 					"Cloudflare counts its limit per user, across the dashboard, every token of the user and every run. " +
 					"Besides this count, the provider shares that budget through the `Ratelimit` and `Ratelimit-Policy` " +
-					"headers Cloudflare sends on every response: it goes at full speed while plenty remains, and as the " +
-					"window runs low it leaves what the user's other clients have been spending for the rest of the window, " +
-					"so that runs that cannot talk to each other (parallel CI plans, a plan and an apply, provider aliases, " +
-					"Atlantis or Terraform Cloud workers) and the dashboard converge on the budget without a lockout. The " +
+					"headers Cloudflare sends on every response: it goes at full speed while plenty remains, leaves a client " +
+					"that sends at a steady pace (the dashboard, a script) the pace the server's counts show it at (three " +
+					"quarters of the budget until they show less), and shares the rest with the user's other runs, so that " +
+					"runs that cannot talk to each other (parallel CI plans, a plan and an apply, provider aliases, Atlantis " +
+					"or Terraform Cloud workers) and the dashboard share the budget without a lockout. The " +
 					"stricter of the two applies. If a lockout happens anyway, every request waits until it ends (up to six " +
 					"minutes) and the wait is logged at INFO level with the time left.",
 			},
