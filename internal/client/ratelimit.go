@@ -162,7 +162,13 @@ func (l *rateLimiter) acquire(ctx context.Context) (done func(), err error) {
 // A probe that leaves room cost nothing; the next one may follow, twice as
 // long after, and the client waits two of its round trips before spending,
 // so that the others who probed at the same time see the same quiet. A probe
-// that finds no room ends probing for the window. While b is still the
+// that finds no room ends probing for the window. Before the first, a
+// client that nobody else was counted beside since its first answer of the
+// window, and whose count leaves room for all but the assumed pace, sends a
+// quick probe (quickGap: the interval over which quiet bounds the pace at
+// half what the count leaves room for, under a second for a run's later
+// process): one attempt that either leaves room or lets the full probes
+// follow. While b is still the
 // assumed most, a probe that found other clients spending (more requests
 // than a steady sender at b and their probes could send) does not count: the
 // next probe's interval starts after their burst (maxBusyProbes of them).
@@ -178,15 +184,15 @@ func (l *rateLimiter) acquire(ctx context.Context) (done func(), err error) {
 // below zero in one window, K clients at once:
 //   - clients deciding on the same figure: near the line each has one
 //     attempt in flight and answers one round trip old, at most K − 1;
-//   - probes that find no room: at most one per client, and one more for a
+//   - probes that find no room: at most one per client, one more for a
 //     client whose bound is still the assumed most (its busy probe that
-//     spans the others' last requests), at most 2K;
+//     spans the others' last requests), and its quick probe, at most 3K;
 //   - processes that start (Terraform's plan, apply, ...): the first attempt
 //     goes alone before anything is known, one each, N.
 //
-// So with (K − 1) + 2K + N ≤ R a window never goes over the quota: at
-// Cloudflare's 1200 per 5 minutes (R = 60) that is 15 clients starting 15
-// processes a window; at 240 per 30 s (R = 12), 3 clients starting 3.
+// So with (K − 1) + 3K + N ≤ R a window never goes over the quota: at
+// Cloudflare's 1200 per 5 minutes (R = 60) that is 12 clients starting 12
+// processes a window; at 240 per 30 s (R = 12), 2 clients starting 3.
 // budget_emulator_test.go runs random schedules inside that bound and asserts
 // no 429; outside it, and as measured, the server counted at most a few
 // requests into the reserve (BENCHMARKS.md).
@@ -203,7 +209,9 @@ func (l *rateLimiter) acquire(ctx context.Context) (done func(), err error) {
 // Speed. A lone run: nothing is counted but its own requests, so every
 // interval bounds b by 1/L, and room is r − R less a handful: it never waits
 // before the reserve (200 requests of 1200, or 1100, take exactly as long
-// with the fields as without). Clients at once spend what b leaves at once
+// with the fields as without), and a later process of the run, which takes
+// the earlier ones for another client, goes on after one quick probe.
+// Clients at once spend what b leaves at once
 // and go on after one probe; 4 runs of 180 against 240 per 30 s finish in
 // about the least time the quota allows.
 const (
@@ -264,6 +272,7 @@ type serverBudget struct {
 type attempt struct {
 	sent  time.Time
 	probe bool
+	quick bool // the probe is the window's quick one
 	// A probe's: the bound of the steady pace when it was sent, and the
 	// latest count then.
 	bound    float64
@@ -291,6 +300,7 @@ type budgetWindow struct {
 	last       mark          // the resolved mark of the latest count (lowest r)
 	steady     float64       // the bound of the steady pace from this window's counts; +Inf: none
 	probed     bool          // no more probes in this window
+	quickSent  bool          // the window's quick probe has been sent
 	gap        time.Duration // how long the next probe waits after the latest answer; 0: not yet set
 	// misses and busy count the probes of this window that found no room,
 	// with others quiet enough to be a steady sender at the bound, or not.
@@ -565,20 +575,20 @@ func (b *serverBudget) room(now time.Time) (room float64, r int64, tau time.Dura
 // if not, until when at most to wait before asking again (an attempt that
 // ends wakes the waiters sooner), with what remains and the time left, for
 // the log.
-func (b *serverBudget) decide(now time.Time) (ok, probe bool, until time.Time, remaining int64, left time.Duration) {
+func (b *serverBudget) decide(now time.Time) (ok, probe, quick bool, until time.Time, remaining int64, left time.Duration) {
 	u := int64(len(b.inflight))
 	if !b.answered && u > 0 {
 		// The first attempt learns whether the server sends the fields, and
 		// where the user stands, before any other goes.
-		return false, false, now.Add(time.Minute), 0, 0
+		return false, false, false, now.Add(time.Minute), 0, 0
 	}
 	if !b.known {
-		return true, false, time.Time{}, 0, 0
+		return true, false, false, time.Time{}, 0, 0
 	}
 	room, r, tau := b.room(now)
 	ended := !b.resetAt.IsZero() && tau <= 0
 	if now.Before(b.cur.spendAfter) {
-		return false, false, b.cur.spendAfter, r, tau
+		return false, false, false, b.cur.spendAfter, r, tau
 	}
 	// Clients that decide on the same figure split it: each keeps its
 	// attempts in flight to 1/concurrentClients of it. A client that has
@@ -592,16 +602,16 @@ func (b *serverBudget) decide(now time.Time) (ok, probe bool, until time.Time, r
 	fresh := !ended && now.Sub(b.cur.lastAt) < staleAfter
 	switch {
 	case u == 0 && (room >= 1 || ended), u > 0 && fresh && room >= float64((u+1)*split):
-		return true, false, time.Time{}, r, tau
+		return true, false, false, time.Time{}, r, tau
 	}
 	until = b.resetAt
 	if u > 0 || b.resetAt.IsZero() {
 		// An answer on its way says more; without t, look again now and then.
 		until = now.Add(b.span() / recheckFraction)
 		if b.resetAt.IsZero() && u == 0 && !now.Before(b.cur.lastAt.Add(b.span()/recheckFraction)) {
-			return true, true, time.Time{}, r, tau
+			return true, true, false, time.Time{}, r, tau
 		}
-		return false, false, until, r, tau
+		return false, false, false, until, r, tau
 	}
 	steady, _ := b.steadyBound()
 	reserve := max(1, b.quota/reserveFraction)
@@ -610,19 +620,45 @@ func (b *serverBudget) decide(now time.Time) (ok, probe bool, until time.Time, r
 		// been quiet since the last answer, a probe shows it, and if they
 		// were, the bound falls to about 1/gap, which leaves room.
 		gap := b.probeGap(steady)
-		at := b.cur.lastAt.Add(gap)
 		if float64(r-reserve-1) < tau.Seconds()/gap.Seconds() {
-			return false, false, until, r, tau
+			return false, false, false, until, r, tau
 		}
+		if q, ok := b.quickGap(r, reserve, gap); ok {
+			gap, quick = q, true
+		}
+		at := b.cur.lastAt.Add(gap)
 		if now.Before(at) {
 			if at.Before(until) {
 				until = at
 			}
 		} else {
-			return true, true, time.Time{}, r, tau
+			return true, true, quick, time.Time{}, r, tau
 		}
 	}
-	return false, false, until, r, tau
+	return false, false, false, until, r, tau
+}
+
+// quickGap is the gap of the window's quick probe, sent before the first
+// full one when the latest count leaves room for everything but the assumed
+// steady pace: a probe after it that finds the others quiet bounds the pace
+// at half what the count can leave (room ≥ 1 from r − reserve ≥ 5). It is
+// what a later process of a run pays to learn that the run's earlier
+// processes were not a steady sender (BENCHMARKS.md, the budget drill's lone
+// runs: 14 s without it at Cloudflare's quota). Only while nobody else has
+// been counted since this client's first answer of the window: clients that
+// spend beside each other probe as above (twenty runs that quick-probed
+// beside a dashboard met a lockout). Not when the full gap is about as
+// short, nor without t.
+func (b *serverBudget) quickGap(r, reserve int64, gap time.Duration) (time.Duration, bool) {
+	w := &b.cur
+	span := b.resetAt.Sub(w.minSent).Seconds()
+	if w.quickSent || b.resetAt.IsZero() || span <= 0 || r-reserve < 5 ||
+		len(w.marks) == 0 || w.last.others > w.marks[0].others {
+		return 0, false
+	}
+	need := float64(r-reserve-1) / span // the steady pace the count leaves room for
+	q := time.Duration(2 / need * float64(time.Second))
+	return q, q <= gap/2
 }
 
 // probeGap is how long after the latest answer the next probe of the window
@@ -645,11 +681,12 @@ func (b *serverBudget) acquire(ctx context.Context, onWait func(remaining int64,
 	for {
 		b.mu.Lock()
 		now := b.now()
-		ok, probe, until, remaining, left := b.decide(now)
+		ok, probe, quick, until, remaining, left := b.decide(now)
 		if ok {
 			seq := b.seq
 			b.seq++
-			a := attempt{sent: now, probe: probe}
+			a := attempt{sent: now, probe: probe, quick: quick}
+			b.cur.quickSent = b.cur.quickSent || quick
 			if probe {
 				var measured bool
 				a.bound, measured = b.steadyBound()
@@ -702,9 +739,17 @@ func (b *serverBudget) probed(a attempt) {
 	if a.last.at.IsZero() || w.last.r >= a.last.r {
 		return // the probe's answer is of another window
 	}
+	room, _, _ := b.room(b.now())
+	if a.quick {
+		// Neither a miss nor busy, and too short to count the probers: if it
+		// left no room, the full probes follow from this answer.
+		if room >= 1 {
+			w.spendAfter = b.now().Add(2 * b.now().Sub(a.sent))
+		}
+		return
+	}
 	n, d := w.last.others-a.last.others, w.last.sent.Sub(a.last.at).Seconds()
 	b.probers = min(max(n, 0), concurrentClients)
-	room, _, _ := b.room(b.now())
 	switch {
 	case room >= 1:
 		// Other clients held back as long may have probed at the same time:

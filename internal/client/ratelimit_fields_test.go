@@ -66,7 +66,7 @@ func TestOwnAnswersOutOfOrderAreNotOthers(t *testing.T) {
 	now := time.Unix(0, 0)
 	b := newServerBudget(func() time.Time { return now })
 	admit := func() func(int, http.Header) {
-		ok, _, _, _, _ := b.decide(now)
+		ok, _, _, _, _, _ := b.decide(now)
 		if !ok {
 			t.Fatalf("an attempt was held back at %v", now)
 		}
