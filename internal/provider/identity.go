@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -75,7 +76,23 @@ func keepIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, account
 
 // importTarget reads which login method an import names: an import ID (`terraform import`, an import
 // block's id) in any of the forms parseImportID accepts, or an import block's identity (Terraform 1.12+).
+// An account or zone ID that is not a Cloudflare ID (a typo, or the two parts of the ID swapped) is
+// refused here, as account_id and zone_id are at plan, instead of by the API with a 403 or a 404.
 func importTarget(ctx context.Context, req resource.ImportStateRequest, d *providerData) (client.Scope, string, error) {
+	scope, id, err := importTargetOf(ctx, req, d)
+	if err == nil && !client.IsCloudflareID(scope.ID) {
+		what, forms := "import ID "+strconv.Quote(req.ID), " The import ID is accounts/<account_id>/<id>, "+
+			"zones/<zone_id>/<id>, <account_id>/<id> or <id> (with the provider's account_id)."
+		if req.ID == "" {
+			what, forms = "import identity", ""
+		}
+		err = fmt.Errorf("the %s names no %s: %s%s", what, scope.Kind,
+			scopeIDProblem("its "+scopeIDAttribute(scope.Kind), scope.Kind, scope.ID), forms)
+	}
+	return scope, id, err
+}
+
+func importTargetOf(ctx context.Context, req resource.ImportStateRequest, d *providerData) (client.Scope, string, error) {
 	if req.Identity == nil || req.Identity.Raw.IsNull() || req.ID != "" {
 		return parseImportID(req.ID, d)
 	}

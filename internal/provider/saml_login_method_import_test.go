@@ -147,6 +147,8 @@ func TestSAMLLoginMethod_importRefusesWhatItMustNotManage(t *testing.T) {
 			{Config: cfg, ResourceName: loginMethodAddr, ImportState: true, ImportStateId: oidc.ID, ExpectError: regexp.MustCompile(`type\s+"oidc"`)},
 			{Config: cfg, ResourceName: loginMethodAddr, ImportState: true, ImportStateId: locked.ID, ExpectError: regexp.MustCompile(`read_only`)},
 			{Config: cfg, ResourceName: loginMethodAddr, ImportState: true, ImportStateId: "a/b/c/d", ExpectError: regexp.MustCompile(`accounts/<account_id>/<id>`)},
+			// The two parts swapped: refused on the account ID, before any request.
+			{Config: cfg, ResourceName: loginMethodAddr, ImportState: true, ImportStateId: oidc.ID + "/" + e.emu.AccountID, ExpectError: regexp.MustCompile(`names\s+no\s+account:\s+its\s+account_id\s+must\s+be\s+the\s+32\s+hexadecimal`)},
 		},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -14,6 +15,34 @@ import (
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/client"
 	"github.com/zerotrust-tf/terraform-provider-zerotrust/internal/emulator"
 )
+
+// An import ID or identity whose account or zone is not a Cloudflare ID is refused before any request,
+// naming the value and the forms (#22 item 9: a typo, or the two parts swapped).
+func TestImportTargetRefusesAScopeThatIsNoCloudflareID(t *testing.T) {
+	const idp = "1e2f4c1a-6b1d-4c57-9a5e-2f8a0b7d3c11"
+	withAccount := &providerData{accountID: emulator.TestAccountID}
+	cases := []struct {
+		id      string
+		wantErr string
+	}{
+		{"accounts/" + emulator.TestAccountID + "/" + idp, ""},
+		{"zones/" + emulator.TestZoneID + "/" + idp, ""},
+		{emulator.TestAccountID + "/" + idp, ""},
+		{idp, ""},
+		{idp + "/" + emulator.TestAccountID, `names no account: its account_id must be the 32 hexadecimal characters of the account's ID, as in the dashboard URL https://dash.cloudflare.com/<account_id>; "` + idp + `" is not. The import ID is accounts/<account_id>/<id>`},
+		{"accounts/023e105f4ecef8ad9ca31a8372d0c35/" + idp, `"023e105f4ecef8ad9ca31a8372d0c35" is not`},
+		{"zones/example.com/" + idp, `names no zone: its zone_id must be the 32 hexadecimal characters of the zone's ID`},
+	}
+	for _, tc := range cases {
+		_, _, err := importTarget(context.Background(), resource.ImportStateRequest{ID: tc.id}, withAccount)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("importTarget(%q): %v", tc.id, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("importTarget(%q) error = %v, want it to contain %q", tc.id, err, tc.wantErr)
+		}
+	}
+}
 
 func TestParseImportID(t *testing.T) {
 	withAccount := &providerData{accountID: "acc1"}
