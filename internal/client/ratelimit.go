@@ -548,12 +548,16 @@ func (b *serverBudget) steadyCap() (float64, bool) {
 	return steadyShareMax * float64(b.quota) / b.window.Seconds(), true
 }
 
+// reserve is R: what the rule leaves of the quota (1/reserveFraction of it,
+// at least 1) for what it cannot bound ("Why no lockout").
+func (b *serverBudget) reserve() int64 { return max(1, b.quota/reserveFraction) }
+
 // room is how many requests this client may spend now, above the reserve,
 // leaving a steady sender its pace until the window ends; with r, the
 // remaining it assumes, and τ, the time it assumes left.
 func (b *serverBudget) room(now time.Time) (room float64, r int64, tau time.Duration) {
 	steady, _ := b.steadyBound()
-	reserve := max(1, b.quota/reserveFraction)
+	reserve := b.reserve()
 	r, tau = b.cur.rMin, b.resetAt.Sub(now)
 	switch {
 	case !b.resetAt.IsZero() && tau <= 0:
@@ -614,7 +618,7 @@ func (b *serverBudget) decide(now time.Time) (ok, probe, quick bool, until time.
 		return false, false, false, until, r, tau
 	}
 	steady, _ := b.steadyBound()
-	reserve := max(1, b.quota/reserveFraction)
+	reserve := b.reserve()
 	if !b.cur.probed && steady > 0 {
 		// Held back by the bound of the steady pace: if the others have
 		// been quiet since the last answer, a probe shows it, and if they
@@ -648,15 +652,15 @@ func (b *serverBudget) decide(now time.Time) (ok, probe, quick bool, until time.
 // been counted since this client's first answer of the window: clients that
 // spend beside each other probe as above (twenty runs that quick-probed
 // beside a dashboard met a lockout). Not when the full gap is about as
-// short, nor without t.
+// short. decide asks only inside a window whose end t gave, before that end,
+// so the span from the count to the window's end is positive.
 func (b *serverBudget) quickGap(r, reserve int64, gap time.Duration) (time.Duration, bool) {
 	w := &b.cur
-	span := b.resetAt.Sub(w.minSent).Seconds()
-	if w.quickSent || b.resetAt.IsZero() || span <= 0 || r-reserve < 5 ||
-		len(w.marks) == 0 || w.last.others > w.marks[0].others {
+	if w.quickSent || r-reserve < 5 || len(w.marks) == 0 || w.last.others > w.marks[0].others {
 		return 0, false
 	}
-	need := float64(r-reserve-1) / span // the steady pace the count leaves room for
+	// The steady pace the count leaves room for.
+	need := float64(r-reserve-1) / b.resetAt.Sub(w.minSent).Seconds()
 	q := time.Duration(2 / need * float64(time.Second))
 	return q, q <= gap/2
 }
@@ -721,42 +725,43 @@ func (b *serverBudget) done(seq int64, status int, h http.Header) {
 	if h != nil {
 		b.answered = true
 	}
+	now := b.now()
 	if ok {
-		b.observe(f, status, a, b.now(), b.seq)
+		b.observe(f, status, a, now, b.seq)
 	}
 	b.resolve()
 	if a.probe && ok && len(b.cur.pending) == 0 {
-		b.probed(a)
+		b.probed(a, now)
 	}
 	close(b.changed)
 	b.changed = make(chan struct{})
 	b.mu.Unlock()
 }
 
-// probed takes in the answer to probe a (see "Probes" above).
-func (b *serverBudget) probed(a attempt) {
+// probed takes in the answer to probe a, which arrived at now (see "Probes"
+// above).
+func (b *serverBudget) probed(a attempt, now time.Time) {
 	w := &b.cur
 	if a.last.at.IsZero() || w.last.r >= a.last.r {
 		return // the probe's answer is of another window
 	}
-	room, _, _ := b.room(b.now())
+	room, _, _ := b.room(now)
+	if room >= 1 {
+		// Other clients held back as long may have probed at the same time:
+		// wait until their probes have been counted before spending, so
+		// that they see the quiet this one saw.
+		w.spendAfter = now.Add(2 * now.Sub(a.sent))
+	}
 	if a.quick {
 		// Neither a miss nor busy, and too short to count the probers: if it
 		// left no room, the full probes follow from this answer.
-		if room >= 1 {
-			w.spendAfter = b.now().Add(2 * b.now().Sub(a.sent))
-		}
 		return
 	}
 	n, d := w.last.others-a.last.others, w.last.sent.Sub(a.last.at).Seconds()
 	b.probers = min(max(n, 0), concurrentClients)
 	switch {
 	case room >= 1:
-		// Other clients held back as long may have probed at the same time:
-		// wait until their probes have been counted before spending, so
-		// that they see the quiet this one saw.
 		w.gap *= 2
-		w.spendAfter = b.now().Add(2 * b.now().Sub(a.sent))
 	case a.learning && float64(n) > a.bound*d+1+concurrentClients:
 		// Others sent more than a steady sender at the bound and other
 		// clients' probes could: other clients were spending. The next
