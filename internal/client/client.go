@@ -125,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 
-	setAuth, err := authFromConfig(cfg)
+	setAuth, credential, err := authFromConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func New(cfg Config) (*Client, error) {
 		base:       base,
 		userAgent:  ua,
 		setAuth:    setAuth,
-		credential: CredentialAPIToken,
+		credential: credential,
 		httpClient: hc,
 		maxRetries: cfg.MaxRetries,
 		maxWait:    cfg.MaxRetryWait,
@@ -170,9 +170,6 @@ func New(cfg Config) (*Client, error) {
 		c.maxRetries = DefaultMaxRetries
 	case c.maxRetries < 0:
 		c.maxRetries = 0
-	}
-	if cfg.APIToken == "" {
-		c.credential = CredentialAPIKey
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = DefaultMaxRetryWait
@@ -197,19 +194,19 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-func authFromConfig(cfg Config) (func(http.Header), error) {
+func authFromConfig(cfg Config) (func(http.Header), Credential, error) {
 	if err := CheckCredentials(cfg.APIToken, cfg.APIKey, cfg.Email); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if cfg.APIToken != "" {
 		bearer := "Bearer " + cfg.APIToken
-		return func(h http.Header) { h["Authorization"] = []string{bearer} }, nil
+		return func(h http.Header) { h["Authorization"] = []string{bearer} }, CredentialAPIToken, nil
 	}
 	key, email := cfg.APIKey, cfg.Email
 	return func(h http.Header) {
 		h["X-Auth-Key"] = []string{key}
 		h["X-Auth-Email"] = []string{email}
-	}, nil
+	}, CredentialAPIKey, nil
 }
 
 func hasControl(s string) bool {

@@ -224,13 +224,6 @@ func IsAuth(err error) bool {
 	return ok && e.isAuth()
 }
 
-// canReadButNotEdit reports whether err is a write refused as an auth failure although one GET of the
-// same object right after it was served: the credential is valid and may read, but not edit.
-func canReadButNotEdit(err error) bool {
-	e, ok := asAPIError(err)
-	return ok && e.isAuth() && e.ReadCheck == ReadAllowed
-}
-
 // IsValidation reports whether the API rejected the request as invalid
 // (400/422 that is not an auth failure, e.g. code 12130).
 func IsValidation(err error) bool {

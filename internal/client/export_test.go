@@ -12,6 +12,13 @@ var (
 	CanReadButNotEdit   = canReadButNotEdit
 )
 
+// canReadButNotEdit reports whether err is a write refused as an auth failure although one GET of the
+// same object right after it was served: the credential is valid and may read, but not edit.
+func canReadButNotEdit(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.isAuth() && e.ReadCheck == ReadAllowed
+}
+
 // IsServerError reports whether err is an API 5xx.
 func IsServerError(err error) bool {
 	e, ok := asAPIError(err)
