@@ -74,7 +74,11 @@ func (w *providerWatch) poll() {
 			if err != nil || strings.TrimSpace(string(comm)) != providerComm {
 				continue
 			}
-			kb, cpu := vmHWM(pid), cpuTime(pid)
+			kb := vmHWM(pid)
+			if kb == 0 {
+				continue // gone since its comm was read: not a provider process to count
+			}
+			cpu := cpuTime(pid)
 			w.mu.Lock()
 			w.peak[pid] = max(w.peak[pid], kb)
 			w.cpu[pid] = max(w.cpu[pid], cpu)
