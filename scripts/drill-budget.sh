@@ -16,14 +16,15 @@ cd "$root"
 export CHECKPOINT_DISABLE=1 ZEROTRUST_BUDGET_DRILL=1
 cli="${TERRAFORM:-$root/.tools/bin/terraform}"
 [ -x "$cli" ] || { echo "drill-budget: $cli is missing: run 'make tools'" >&2; exit 1; }
-host="$(provider_host "$cli")"
+# The provider suite's TestMain points plugin-testing at OpenTofu's registry host itself.
+version="$(cli_version "$cli")"
 
 # scenario K N RATE_LIMIT DASHBOARD: runs the drill once and prints its table row.
 scenario() {
   local log code
   log="$(mktemp)"
   set +e
-  TF_ACC_TERRAFORM_PATH="$cli" TF_ACC_PROVIDER_HOST="$host" ZEROTRUST_BUDGET_K="$1" ZEROTRUST_BUDGET_N="$2" \
+  TF_ACC_TERRAFORM_PATH="$cli" ZEROTRUST_BUDGET_K="$1" ZEROTRUST_BUDGET_N="$2" \
     ZEROTRUST_BUDGET_RATE_LIMIT="$3" ZEROTRUST_BUDGET_DASHBOARD="$4" \
     go test -count=1 -timeout 30m -parallel "$(( $1 > 4 ? $1 : 4 ))" -run '^TestBudgetDrill$' -v ./internal/provider/ >"$log" 2>&1
   code=$?
@@ -41,7 +42,7 @@ header='| K | N | limit per user | dashboard | requests of the runs | of the das
 |---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 
 if [ "${1:-}" = once ]; then
-  echo "==> budget drill: 4 runs of one user, 240 requests per 30 s, on $(cli_version "$cli")"
+  echo "==> budget drill: 4 runs of one user, 240 requests per 30 s, on $version"
   echo "$header"
   scenario 4 45 240/30s 0
   exit 0
@@ -49,7 +50,7 @@ fi
 
 # The commit under test, taken before the build: one made during the run is not the one measured.
 commit="$(git rev-parse --short HEAD)$(git diff --quiet || echo -dirty)"
-echo "==> budget drill on $(cli_version "$cli") (a few minutes)"
+echo "==> budget drill on $version (a few minutes)"
 echo "$header"
 rows=()
 for s in "4 45 240/30s 0" "4 12 240/30s 0.6" "1 100 1200/5m 0" "1 100 off 0" "1 100 1200/5m 0" "1 100 off 0" \
@@ -66,7 +67,7 @@ section="$(
   echo "$begin"
   echo "## Runs of one user sharing Cloudflare's rate limit"
   echo
-  echo "Produced by \`make drill-budget\` (scripts/drill-budget.sh → TestBudgetDrill) on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, $(cli_version "$cli"); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Produced by \`make drill-budget\` (scripts/drill-budget.sh → TestBudgetDrill) on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, $version; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "Each run is its own Terraform CLI and provider; together they share one user's budget on one emulator account. A run applies N login methods with SCIM configs and destroys them. *Wall* is from the runs' start to the end of the last destroy, CLI start-up included; *first to last request* is the time the API was in use, as the emulator saw it. *Least the quota allows* is all requests (the dashboard's included) / quota × window. The dashboard lists login methods at its share of the quota, from a window before the runs start, without reading the rate-limit fields. *none* is a server without a limit and without the fields: the client's own limit alone."
   echo

@@ -14,11 +14,10 @@ cd "$root"
 export CHECKPOINT_DISABLE=1 ZEROTRUST_DRILL_N="${ZEROTRUST_DRILL_N:-50}"
 for cli in "${TERRAFORM:-$root/.tools/bin/terraform}" "${TOFU:-$root/.tools/bin/tofu}"; do
   [ -x "$cli" ] || { echo "faults: $cli is missing: run 'make tools'" >&2; exit 1; }
-  host="$(provider_host "$cli")"
   echo "==> fault drill, N=$ZEROTRUST_DRILL_N, on $(cli_version "$cli")"
   log="$(mktemp)"
   set +e
-  TF_ACC_TERRAFORM_PATH="$cli" TF_ACC_PROVIDER_HOST="$host" \
+  TF_ACC_TERRAFORM_PATH="$cli" \
     go test -count=1 -timeout 20m -run '^TestFaultDrill$' -v ./internal/provider/ >"$log" 2>&1
   code=$?
   set -e

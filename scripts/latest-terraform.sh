@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints the path of the newest-Terraform tier's CLI for `make test`, or nothing when there is none:
 # TERRAFORM_LATEST when set (it must be Terraform 1.14 or later: the first with list resources and
-# `terraform query`), else the first `terraform` on PATH whose version is 1.14 or later. The caller passes
-# the user's own PATH, without the project's .tools/bin (which holds the pinned Terraform 1.5.7).
+# `terraform query`), else the first `terraform` on PATH whose version is 1.14 or later. make passes
+# TERRAFORM_LATEST from its command line or the environment.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=lib/cli.sh
