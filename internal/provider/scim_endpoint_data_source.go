@@ -178,23 +178,21 @@ func (d *scimEndpointDataSource) Read(ctx context.Context, req datasource.ReadRe
 // findByName returns the one login method of scope with this name among those Cloudflare provisions
 // with SCIM. A name only a login method of another type has is an error that names its type.
 func (d *scimEndpointDataSource) findByName(ctx context.Context, scope client.Scope, name string, diags *diag.Diagnostics) (*client.IdentityProvider, error) {
-	all, err := d.data.store.Find(ctx, scope, func(*client.IdentityProvider) bool { return true })
-	if err != nil {
-		return nil, err
-	}
-	var matches, others []client.IdentityProvider
+	// Only the matches are copied; of the others the errors below need the names, IDs and types alone.
+	var others []client.IdentityProvider
 	var found []string
-	for _, idp := range all {
+	matches, err := d.data.store.Find(ctx, scope, func(idp *client.IdentityProvider) bool {
 		if !loginmethod.KindSCIMConfig.Manages(idp.Type) {
 			if idp.Name == name {
-				others = append(others, idp)
+				others = append(others, client.IdentityProvider{ID: idp.ID, Name: idp.Name, Type: idp.Type})
 			}
-			continue
+			return false
 		}
 		found = append(found, fmt.Sprintf("%q (%s)", idp.Name, idp.ID))
-		if idp.Name == name {
-			matches = append(matches, idp)
-		}
+		return idp.Name == name
+	})
+	if err != nil {
+		return nil, err
 	}
 	types := joinAnd(loginmethod.KindSCIMConfig.Types())
 	switch {
