@@ -33,19 +33,9 @@ func (r *scimConfigResource) ValidateConfig(ctx context.Context, req resource.Va
 // state holds; the endpoint is unknown until SCIM was first enabled), and refuses a login method this
 // resource cannot manage when the plan would write to it and its ID is known now.
 func (r *scimConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, cfg scimConfigModel
-	resp.Diagnostics.Append(workaround.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(workaround.GetConfig(ctx, req.Config, &cfg)...)
-	var state *scimConfigModel
-	if !req.State.Raw.IsNull() {
-		state = &scimConfigModel{}
-		resp.Diagnostics.Append(workaround.GetState(ctx, req.State, state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
+	plan, cfg, state, ok := modelInputs[scimConfigModel](ctx, req, &resp.Diagnostics)
+	if !ok {
+		return // destroy, or the plan could not be read
 	}
 
 	var stateAccount *types.String
