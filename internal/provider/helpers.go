@@ -35,6 +35,15 @@ func nullIfEmpty(s string) types.String {
 	return types.StringValue(s)
 }
 
+// keepNull reads an optional string the API reports as "" when unset: it stays null where the prior value
+// was null, so an unset attribute does not read back as "".
+func keepNull(api string, prior types.String) types.String {
+	if api == "" && prior.IsNull() {
+		return types.StringNull()
+	}
+	return types.StringValue(api)
+}
+
 // rfc3339 formats a time in UTC as RFC 3339, null when there is none.
 func rfc3339(t *time.Time) types.String {
 	if t == nil {

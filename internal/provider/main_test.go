@@ -56,6 +56,9 @@ func TestMain(m *testing.M) {
 // without a CLI.
 var testCLI string
 
+// samlLoginMethodType is the SAML login method's resource type name, as its spec gives it.
+var samlLoginMethodType = samlLoginMethodSpec.resourceType()
+
 // suiteDir is the suite's scratch directory (its CLI configuration, the provider build), removed by
 // TestMain.
 var suiteDir string

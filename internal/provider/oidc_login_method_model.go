@@ -81,11 +81,7 @@ func (m *oidcLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 		diags.Append(d...)
 		m.Claims = claims
 	}
-	if c.EmailClaimName == "" && m.EmailClaimName.IsNull() {
-		m.EmailClaimName = types.StringNull()
-	} else {
-		m.EmailClaimName = types.StringValue(c.EmailClaimName)
-	}
+	m.EmailClaimName = keepNull(c.EmailClaimName, m.EmailClaimName)
 	m.PKCEEnabled = types.BoolValue(c.PKCEEnabled != nil && *c.PKCEEnabled)
 	if m.AllowHTTP.IsNull() || m.AllowHTTP.IsUnknown() {
 		m.AllowHTTP = types.BoolValue(false)

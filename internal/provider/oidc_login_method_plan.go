@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -72,9 +73,7 @@ func (r *oidcLoginMethodResource) ValidateConfig(ctx context.Context, req resour
 // validateClientSecret refuses a secret the API would take for its redacted placeholder, and explains
 // what to do when the CLI cannot send a write-only attribute, rather than leaving that to the framework's
 // bare "WriteOnly Attribute Not Allowed".
-func validateClientSecret(cfg oidcLoginMethodModel, writeOnlyAllowed bool, diags interface {
-	AddAttributeError(path.Path, string, string)
-}) {
+func validateClientSecret(cfg oidcLoginMethodModel, writeOnlyAllowed bool, diags *diag.Diagnostics) {
 	if !writeOnlyAllowed && !cfg.ClientSecretWO.IsNull() {
 		diags.AddAttributeError(path.Root("client_secret_wo"), "Write-Only Client Secret Not Supported by This CLI",
 			"client_secret_wo is write-only, and this Terraform or OpenTofu version cannot send write-only attributes "+

@@ -88,11 +88,7 @@ func (m *samlLoginMethodModel) readFrom(ctx context.Context, idp *client.Identit
 		diags.Append(d...)
 		m.Attributes = list
 	}
-	if idp.Config.EmailAttributeName == "" && m.EmailAttributeName.IsNull() {
-		m.EmailAttributeName = types.StringNull()
-	} else {
-		m.EmailAttributeName = types.StringValue(idp.Config.EmailAttributeName)
-	}
+	m.EmailAttributeName = keepNull(idp.Config.EmailAttributeName, m.EmailAttributeName)
 	m.SignRequest = types.BoolValue(idp.Config.SignRequest != nil && *idp.Config.SignRequest)
 
 	if len(idp.Config.HeaderAttributes) == 0 && m.HeaderAttributes.IsNull() {

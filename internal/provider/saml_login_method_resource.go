@@ -39,8 +39,6 @@ type samlLoginMethodResource struct {
 // samlLoginMethodList is the list resource zerotrust_saml_login_method.
 type samlLoginMethodList = loginMethodListResource[samlLoginMethodModel, *samlLoginMethodModel]
 
-const samlLoginMethodType = TypeName + "_saml_login_method"
-
 func newSAMLLoginMethodResource(p *zeroTrustProvider) resource.Resource {
 	return &samlLoginMethodResource{loginMethodResource: loginMethodResource[samlLoginMethodModel, *samlLoginMethodModel]{spec: &samlLoginMethodSpec},
 		now: p.now, metadata: p.metadata, fetches: p.fetches}
