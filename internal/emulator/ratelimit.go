@@ -98,44 +98,38 @@ func (l *rateLimiter) allow(budget string, w http.ResponseWriter) bool {
 		b = &rateBudget{}
 		l.budgets[budget] = b
 	}
-	if now.Before(b.lockedUntil) {
-		l.counts.Refused++
-		wait := b.lockedUntil.Sub(now)
-		l.mu.Unlock()
-		l.writeHeaders(w, 0, wait)
-		writeRateLimited(w, wait)
-		return false
-	}
-	if b.start.IsZero() || !now.Before(b.start.Add(l.cfg.Window)) {
-		b.start, b.count = now, 0
-	}
-	if b.count == l.cfg.Requests {
+	if !now.Before(b.lockedUntil) {
+		if b.start.IsZero() || !now.Before(b.start.Add(l.cfg.Window)) {
+			b.start, b.count = now, 0
+		}
+		if b.count < l.cfg.Requests {
+			b.count++
+			l.counts.MostInWindow = max(l.counts.MostInWindow, b.count)
+			remaining, reset := l.cfg.Requests-b.count, b.start.Add(l.cfg.Window).Sub(now)
+			l.mu.Unlock()
+			setRateLimitFields(w.Header(), l.cfg, remaining, reset)
+			return true
+		}
 		// Going over locks the budget out for a window from this request, and
 		// the next window starts after the lockout.
 		b.lockedUntil, b.start, b.count = now.Add(l.cfg.Window), time.Time{}, 0
-		l.counts.Refused++
 		l.counts.Lockouts++
-		l.mu.Unlock()
-		l.writeHeaders(w, 0, l.cfg.Window)
-		writeRateLimited(w, l.cfg.Window)
-		return false
 	}
-	b.count++
-	l.counts.MostInWindow = max(l.counts.MostInWindow, b.count)
-	remaining, reset := l.cfg.Requests-b.count, b.start.Add(l.cfg.Window).Sub(now)
+	l.counts.Refused++
+	wait := b.lockedUntil.Sub(now)
 	l.mu.Unlock()
-	l.writeHeaders(w, remaining, reset)
-	return true
+	setRateLimitFields(w.Header(), l.cfg, 0, wait)
+	writeRateLimited(w, wait)
+	return false
 }
 
-// writeHeaders sets Cloudflare's rate-limit fields (structured-field lists,
-// draft-ietf-httpapi-ratelimit-headers): what remains of the quota and the
-// seconds until more is available, rounded up so that a client never sees
-// the window end before it does; and the policy.
-func (l *rateLimiter) writeHeaders(w http.ResponseWriter, remaining int, reset time.Duration) {
-	h := w.Header()
+// setRateLimitFields sets Cloudflare's rate-limit fields (structured-field
+// lists, draft-ietf-httpapi-ratelimit-headers) for the policy cfg: what
+// remains of the quota and the seconds until more is available, rounded up so
+// that a client never sees the window end before it does; and the policy.
+func setRateLimitFields(h http.Header, cfg RateLimitConfig, remaining int, reset time.Duration) {
 	h.Set("Ratelimit", fmt.Sprintf("%s;r=%d;t=%d", rateLimitPolicy, remaining, ceilSeconds(reset)))
-	h.Set("Ratelimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", rateLimitPolicy, l.cfg.Requests, ceilSeconds(l.cfg.Window)))
+	h.Set("Ratelimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", rateLimitPolicy, cfg.Requests, ceilSeconds(cfg.Window)))
 }
 
 func (l *rateLimiter) snapshot() RateLimitCounts {

@@ -551,8 +551,7 @@ func writeRateLimited(w http.ResponseWriter, retryAfter time.Duration) {
 	h := w.Header()
 	h.Set("Retry-After", fmt.Sprint(secs))
 	if h.Get("Ratelimit") == "" {
-		h.Set("Ratelimit", fmt.Sprintf("%s;r=0;t=%d", rateLimitPolicy, secs))
-		h.Set("Ratelimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", rateLimitPolicy, RateLimitRequests, ceilSeconds(RateLimitWindow)))
+		setRateLimitFields(h, CloudflareRateLimit, 0, time.Duration(secs)*time.Second)
 	}
 	writeError(w, http.StatusTooManyRequests, codeRateLimited, msgRateLimited)
 }

@@ -35,7 +35,6 @@ var allowed = map[string]string{
 	"internal/client.CodeNotFound": "one of the API's error codes, beside those the client recognises; " +
 		"the tests answer with it",
 	"internal/emulator.New":                     "test support: Open for tests of other packages, which cannot handle an error",
-	"internal/emulator.CloudflareRateLimit":     "test support: Cloudflare's rate limit, for tests of other packages",
 	"internal/emulator.NewTestServer":           "test support: the emulator every test of another package starts",
 	"internal/emulator.TestServer.APIBaseURL":   "test support (NewTestServer)",
 	"internal/emulator.TestServer.AccountScope": "test support (NewTestServer)",
